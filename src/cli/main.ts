@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * cli: the `kfix` command. Owns argument parsing, exit codes and what a person sees; it wires the
+ * layers together and must not implement protocol, matching or codec logic itself.
+ *
+ * Exit codes: 0 success, 1 the command ran and found a problem (bad messages, failed check),
+ * 2 usage or configuration error.
+ */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { decodeFix } from './decode.js';
+
+const program = new Command();
+program.name('kfix').description('Low-latency FIX 4.4 engine and Kraken-compatible simulator').version('0.1.0');
+program.exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? 0 : 2);
+});
+
+program
+  .command('decode')
+  .description('pretty-print FIX messages from a file or stdin (SOH or | separated); flags bad checksums and lengths')
+  .argument('[file]', 'log or journal file; - or omitted for stdin')
+  .option('--plain-fix', 'plain FIX 4.4 dictionary without Kraken fields')
+  .action((file: string | undefined, opts: { plainFix?: boolean }) => {
+    let input: Buffer;
+    try {
+      input = !file || file === '-' ? readFileSync(0) : readFileSync(file);
+    } catch (err) {
+      console.error(`kfix decode: cannot read ${file ?? 'stdin'}: ${(err as Error).message}`);
+      process.exit(2);
+    }
+    const result = decodeFix(input, { kraken: !opts.plainFix });
+    console.log(result.text);
+    console.log(`${result.messages} messages, ${result.errors} errors`);
+    process.exitCode = result.errors > 0 ? 1 : 0;
+  });
+
+program
+  .command('start')
+  .description('the main job: simulator plus demo strategy, then a latency summary')
+  .action(async () => {
+    const { runStart } = await import('./start.js');
+    process.exitCode = await runStart();
+  });
+
+await program.parseAsync(process.argv);
