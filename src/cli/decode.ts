@@ -11,11 +11,19 @@ export interface DecodeResult {
   errors: number;
 }
 
-/** Normalises separators: `|` or `^A` logs become SOH so the real framer can read them. */
+/**
+ * Normalises a log: `|` or `^A` separators become SOH, and per line anything before `8=FIX` (log
+ * timestamps, direction markers) and the line breaks are dropped. Lines without a message stay, so
+ * the framer reports them as garbage.
+ */
 export function normaliseFixText(input: Buffer): Buffer {
-  if (input.includes(0x01)) return input;
-  const text = input.toString('latin1').replace(/\^A/g, '\x01').replace(/\|/g, '\x01');
-  return Buffer.from(text, 'latin1');
+  let text = input.toString('latin1');
+  if (!text.includes('\x01')) text = text.replace(/\^A/g, '\x01').replace(/\|/g, '\x01');
+  const lines = text.split(/\r?\n/).map((line) => {
+    const at = line.indexOf('8=FIX');
+    return at >= 0 ? line.slice(at) : line.trim();
+  });
+  return Buffer.from(lines.join(''), 'latin1');
 }
 
 export function decodeFix(input: Buffer, options: { kraken?: boolean } = {}): DecodeResult {

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { loadConfig } from './config.js';
 import { decodeFix } from './decode.js';
 
 const program = new Command();
@@ -33,6 +34,22 @@ program
     console.log(result.text);
     console.log(`${result.messages} messages, ${result.errors} errors`);
     process.exitCode = result.errors > 0 ? 1 : 0;
+  });
+
+program
+  .command('check-config')
+  .description('validate a config file and say exactly which field is wrong and why')
+  .argument('<file>', 'JSON config file')
+  .action((file: string) => {
+    const result = loadConfig(file);
+    if (!result.ok) {
+      for (const e of result.errors) console.error(`error: ${e}`);
+      console.error(`${file}: ${result.errors.length} problem(s)`);
+      process.exitCode = 2;
+      return;
+    }
+    for (const w of result.warnings) console.warn(`warning: ${w}`);
+    console.log(`${file}: ok (${result.config.sessions.length} session(s))`);
   });
 
 program

@@ -1,0 +1,103 @@
+/**
+ * The one configuration file (JSON) a team writes: sessions, credentials by reference, store, strategy.
+ * Validated with zod so `kfix check-config` can say exactly which field is wrong and why. Secrets are
+ * never in the file: only the names of the environment variables (or a file path) that hold them.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const compId = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces or SOH');
+
+const credentials = z.union([
+  z.object({
+    apiKeyEnv: z.string().min(1).describe('environment variable holding the FIX API key'),
+    apiSecretEnv: z.string().min(1).describe('environment variable holding the base64 API secret'),
+  }).strict(),
+  z.object({ file: z.string().min(1).describe('JSON file {apiKey, apiSecret}, mode 0600') }).strict(),
+]);
+
+const schedule = z.object({
+  /** Daily logical rollover, UTC "HH:MM"; Kraken resets sequence numbers at 22:00. */
+  rolloverUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM in UTC').default('22:00'),
+}).strict();
+
+const tls = z.object({
+  enabled: z.boolean().default(true),
+  /** Turning verification off is for UAT only and is logged loudly. */
+  verify: z.boolean().default(true),
+  servername: z.string().optional(),
+  caFile: z.string().optional(),
+}).strict();
+
+export const sessionSchema = z.object({
+  name: z.string().min(1),
+  venue: z.enum(['simulator', 'kraken-uat', 'kraken-production']),
+  market: z.enum(['spot', 'derivatives']),
+  kind: z.enum(['trading', 'md-l2', 'md-l3']),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  senderCompID: compId,
+  targetCompID: compId,
+  heartBtIntSeconds: z.number().int().min(1).max(300).default(60),
+  tls: tls.default({ enabled: true, verify: true }),
+  credentials: credentials.optional(),
+  clientID: z.string().optional(),
+  cancelOrdersOnDisconnect: z.boolean().default(true),
+  schedule: schedule.default({ rolloverUtc: '22:00' }),
+}).strict().superRefine((s, ctx) => {
+  if (s.kind === 'trading' && !s.credentials) {
+    ctx.addIssue({ code: 'custom', path: ['credentials'], message: 'trading sessions need credentials (apiKeyEnv/apiSecretEnv or file)' });
+  }
+  if (s.venue === 'kraken-production' && !s.tls.verify) {
+    ctx.addIssue({ code: 'custom', path: ['tls', 'verify'], message: 'certificate verification cannot be turned off for production' });
+  }
+  if (s.market === 'derivatives' && !s.senderCompID.endsWith('_DRV') && s.venue !== 'simulator') {
+    ctx.addIssue({ code: 'custom', path: ['senderCompID'], message: 'Kraken derivatives SenderCompIDs end in _DRV' });
+  }
+});
+
+export const configSchema = z.object({
+  sessions: z.array(sessionSchema).min(1),
+  store: z.object({
+    dir: z.string().min(1).default('.kfix/store'),
+    fsync: z.enum(['every', 'batch', 'none']).default('batch'),
+    batchMaxMessages: z.number().int().min(1).default(64),
+    batchMaxDelayMs: z.number().int().min(0).default(2),
+  }).strict().default({ dir: '.kfix/store', fsync: 'batch', batchMaxMessages: 64, batchMaxDelayMs: 2 }),
+  strategy: z.object({
+    mode: z.enum(['worker', 'inline']).default('worker'),
+    settings: z.record(z.string(), z.unknown()).default({}),
+  }).strict().default({ mode: 'worker', settings: {} }),
+  metrics: z.object({ port: z.number().int().min(0).max(65535).default(0) }).strict().default({ port: 0 }),
+}).strict();
+
+export type KfixConfig = z.infer<typeof configSchema>;
+export type SessionConfigEntry = z.infer<typeof sessionSchema>;
+
+export type ConfigResult = { ok: true; config: KfixConfig; warnings: string[] } | { ok: false; errors: string[] };
+
+/** Reads and validates a config file; every problem is reported as `path: reason`. */
+export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    return { ok: false, errors: [`${path}: ${(err as Error).message}`] };
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`) };
+  }
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  parsed.data.sessions.forEach((s, i) => {
+    const c = s.credentials;
+    if (c && 'apiKeyEnv' in c) {
+      // Only the variable's name is ever printed, never its value.
+      if (!env[c.apiKeyEnv]) errors.push(`sessions.${i}.credentials.apiKeyEnv: environment variable ${c.apiKeyEnv} is not set`);
+      if (!env[c.apiSecretEnv]) errors.push(`sessions.${i}.credentials.apiSecretEnv: environment variable ${c.apiSecretEnv} is not set`);
+    }
+    if (!s.tls.verify) warnings.push(`sessions.${i}.tls.verify is false: certificates will NOT be checked`);
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, config: parsed.data, warnings };
+}

@@ -1,0 +1,100 @@
+// Runs `kfix` as a user would: a child process on real files, checking output and exit codes.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '..', '..');
+const KFIX = join(ROOT, 'bin', 'kfix.js');
+
+function kfix(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [KFIX, ...args], {
+    cwd: ROOT, input: opts.input, encoding: 'utf8', timeout: 30_000,
+    env: { PATH: process.env.PATH ?? '', ...opts.env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmp(name: string, content: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kfix-cli-'));
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+const GOOD = '8=FIX.4.4|9=73|35=0|34=2|49=KRAKEN-TRD|52=20261121-12:00:00.000|56=CLIENT|112=ping|10=100|';
+
+/** Completes `8=FIX.4.4|35=...|` with a correct BodyLength and CheckSum. */
+function withChecksum(msg: string): string {
+  const rest = msg.slice('8=FIX.4.4|'.length);
+  const body = `8=FIX.4.4|9=${rest.length}|${rest}`.replace(/\|/g, '\x01');
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) sum += body.charCodeAt(i);
+  return `${body.replace(/\x01/g, '|')}10=${String(sum % 256).padStart(3, '0')}|`;
+}
+
+describe('kfix decode', () => {
+  const ok = withChecksum('8=FIX.4.4|35=0|34=2|49=KRAKEN-TRD|52=20261121-12:00:00.000|56=CLIENT|112=ping|');
+  const order = withChecksum('8=FIX.4.4|35=D|34=3|49=C|52=20261121-12:00:00.000|56=K|11=1|40=2|54=1|55=XBT/USD|38=1|');
+
+  it('names tags and enum values of a pipe-separated log from stdin', () => {
+    const r = kfix(['decode', '-'], { input: ok + '\n' + order + '\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Heartbeat (35=0)');
+    expect(r.stdout).toMatch(/112 TestReqID\s+ping/);
+    expect(r.stdout).toMatch(/40 OrdType\s+2\s+\(LIMIT\)/);
+    expect(r.stdout).toContain('2 messages, 0 errors');
+  });
+
+  it('flags a bad checksum and a garbled frame in a file, keeps decoding, exits 1', () => {
+    const badSum = ok.replace(/10=\d{3}\|$/, '10=000|');
+    const file = tmp('garbled.log', `${badSum}\nGARBAGE\n${GOOD.replace('9=73', '9=12')}\n${order}\n`);
+    const r = kfix(['decode', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/CHECKSUM at byte \d+/);
+    expect(r.stdout).toMatch(/BODY_LENGTH|GARBAGE/);
+    expect(r.stdout).toContain('NewOrderSingle (35=D)');
+    expect(r.stdout).toMatch(/1 messages, [1-9]\d* errors/);
+  });
+
+  it('reports an unreadable file with exit code 2', () => {
+    const r = kfix(['decode', '/nonexistent/kfix.log']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot read /nonexistent/kfix.log');
+  });
+});
+
+describe('kfix check-config', () => {
+  it('accepts the shipped simulator example when its credential variables are set', () => {
+    const r = kfix(['check-config', 'examples/simulator.json'], { env: { KFIX_SIM_API_KEY: 'k', KFIX_SIM_API_SECRET: 'c2VjcmV0' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('ok (2 session(s))');
+  });
+
+  it('names the missing credential variable without printing any secret', () => {
+    const r = kfix(['check-config', 'examples/simulator.json'], { env: { KFIX_SIM_API_KEY: 'super-secret-key' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('environment variable KFIX_SIM_API_SECRET is not set');
+    expect(r.stderr + r.stdout).not.toContain('super-secret-key');
+  });
+
+  it('says which field of a broken config is wrong and why', () => {
+    const file = tmp('broken.json', JSON.stringify({
+      sessions: [{ name: 'x', venue: 'simulator', market: 'spot', kind: 'md-l2', host: '127.0.0.1', port: 70000, senderCompID: 'A', targetCompID: 'B' }],
+    }));
+    const r = kfix(['check-config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sessions\.0\.port: .*65535/);
+  });
+
+  it('rejects a file that is not JSON', () => {
+    const r = kfix(['check-config', tmp('bad.json', '{ sessions: ')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bad.json');
+  });
+
+  it('exits 2 on an unknown command', () => {
+    expect(kfix(['frobnicate']).code).toBe(2);
+  });
+});
