@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig } from './config.js';
 import { decodeFix } from './decode.js';
+import { formatSummary, inspectJournals } from './journal.js';
 
 const program = new Command();
 program.name('kfix').description('Low-latency FIX 4.4 engine and Kraken-compatible simulator').version('0.1.0');
@@ -34,6 +35,40 @@ program
     console.log(result.text);
     console.log(`${result.messages} messages, ${result.errors} errors`);
     process.exitCode = result.errors > 0 ? 1 : 0;
+  });
+
+program
+  .command('journal')
+  .description('inspect session journals: sequence numbers, message counts, torn tails; replay a range through decode')
+  .argument('<dir>', 'store directory')
+  .option('--replay <range>', 'replay stored messages BEGIN-END (END 0 = last), e.g. 1-0')
+  .option('--json', 'print the summaries as JSON')
+  .action((dir: string, opts: { replay?: string; json?: boolean }) => {
+    let range: [number, number] | undefined;
+    if (opts.replay) {
+      const m = /^(\d+)-(\d+)$/.exec(opts.replay);
+      if (!m) {
+        console.error(`kfix journal: --replay takes BEGIN-END, got ${opts.replay}`);
+        process.exit(2);
+      }
+      range = [Number(m[1]), Number(m[2])];
+    }
+    let report;
+    try {
+      report = inspectJournals(dir, range);
+    } catch (err) {
+      console.error(`kfix journal: cannot read ${dir}: ${(err as Error).message}`);
+      process.exit(2);
+    }
+    if (opts.json) console.log(JSON.stringify(report.summaries, null, 2));
+    else for (const s of report.summaries) console.log(formatSummary(s));
+    for (const r of report.replay) console.log(r);
+    if (report.summaries.length === 0) {
+      console.error(`kfix journal: no *.journal files in ${dir}`);
+      process.exitCode = 1;
+    } else if (report.summaries.some((s) => s.tail !== 'clean')) {
+      process.exitCode = 1;
+    }
   });
 
 program

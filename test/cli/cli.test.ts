@@ -98,3 +98,58 @@ describe('kfix check-config', () => {
     expect(kfix(['frobnicate']).code).toBe(2);
   });
 });
+
+describe('kfix journal', () => {
+  const CHILD = join(ROOT, 'test', 'store', 'fixtures', 'append-child.ts');
+
+  /** Appends in a child process and SIGKILLs it mid-burst, as a crashed engine would leave its journal. */
+  async function killedJournal(): Promise<{ dir: string; lastSeq: number }> {
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'kfix-journal-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, 'FIX.4.4:CLIENT->KRAKEN-TRD', 'append', '1000000'], { cwd: ROOT });
+    let lastSeq = 0;
+    let buf = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const lines = buf.split('\n');
+        buf = lines.pop() ?? '';
+        for (const l of lines) if (l.startsWith('M ')) lastSeq = Number(l.split(' ')[2]);
+        if (lastSeq >= 25 && !child.killed) child.kill('SIGKILL');
+      });
+      child.on('exit', () => resolve());
+    });
+    return { dir, lastSeq };
+  }
+
+  it('shows the sequence numbers a killed process left and replays through decode', async () => {
+    const { dir, lastSeq } = await killedJournal();
+    expect(lastSeq).toBeGreaterThanOrEqual(25);
+    const r = kfix(['journal', dir, '--json']);
+    expect(r.code).toBe(0);
+    const [s] = JSON.parse(r.stdout.slice(0, r.stdout.lastIndexOf(']') + 1));
+    expect(s.identity).toBe('FIX.4.4:CLIENT->KRAKEN-TRD');
+    expect(s.nextSenderMsgSeqNum).toBeGreaterThanOrEqual(lastSeq + 1);
+    expect(s.tail).toBe('clean');
+    const replay = kfix(['journal', dir, '--replay', '1-3']);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toContain('NextSenderMsgSeqNum');
+    expect(replay.stdout).toMatch(/MsgSeqNum\s+1\b/);
+  }, 60_000);
+
+  it('reports a torn tail without cutting it, and exits 1', async () => {
+    const { dir } = await killedJournal();
+    const { readdirSync, truncateSync, statSync } = await import('node:fs');
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.journal'))!);
+    const size = statSync(file).size;
+    truncateSync(file, size - 3);
+    const r = kfix(['journal', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/TORN TAIL: \d+ bytes at offset \d+/);
+    expect(statSync(file).size).toBe(size - 3);
+  }, 60_000);
+
+  it('exits 2 for a directory that does not exist', () => {
+    expect(kfix(['journal', '/nonexistent/kfix-store']).code).toBe(2);
+  });
+});
