@@ -1,7 +1,7 @@
 /**
  * Zero-copy view of one decoded FIX message: parallel typed arrays of tag, value offset and value
- * length into the framer's buffer. One instance is reused for every message; it is valid only until
- * the framer is pushed more bytes. Values are read with typed getters; strings are made only on demand.
+ * length into the framer's buffer or into the pushed chunk itself. One instance is reused for every
+ * message; it is valid only inside onMessage (copy what you keep). Values are read with typed getters; strings are made only on demand.
  */
 import { asciiString, DIGIT_0, MINUS } from './ascii.js';
 import { Decimal, parseDecimal } from './decimal.js';
@@ -9,7 +9,7 @@ import type { FixDictionary, GroupDef } from './dictionary/index.js';
 import { parseUtcTimestamp } from './time.js';
 
 /** Tags below this get O(1) lookup through a generation-stamped index; larger ones are scanned. */
-const INDEXED_TAGS = 16384;
+export const INDEXED_TAGS = 16384;
 
 export class MessageView {
   buffer: Uint8Array = new Uint8Array(0);
@@ -27,9 +27,10 @@ export class MessageView {
   readonly tags: Int32Array;
   readonly offsets: Int32Array;
   readonly lengths: Int32Array;
-  private readonly firstIndex = new Int32Array(INDEXED_TAGS);
-  private readonly stamp = new Uint32Array(INDEXED_TAGS);
-  private generation = 0;
+  /** Index of the first occurrence of a tag, valid where stamp[tag] === generation (framer fills it). */
+  readonly firstIndex = new Int32Array(INDEXED_TAGS);
+  readonly stamp = new Uint32Array(INDEXED_TAGS);
+  generation = 0;
 
   constructor(readonly dictionary: FixDictionary, readonly maxFields = 1024) {
     this.tags = new Int32Array(maxFields);
@@ -54,7 +55,7 @@ export class MessageView {
     this.tags[i] = tag;
     this.offsets[i] = off;
     this.lengths[i] = len;
-    if (tag < INDEXED_TAGS && this.stamp[tag] !== this.generation) {
+    if (tag >= 0 && tag < INDEXED_TAGS && this.stamp[tag] !== this.generation) {
       this.stamp[tag] = this.generation;
       this.firstIndex[tag] = i;
     }
@@ -64,7 +65,7 @@ export class MessageView {
 
   /** Index of the first occurrence of tag, or -1. */
   indexOf(tag: number): number {
-    if (tag < INDEXED_TAGS) return this.stamp[tag] === this.generation ? this.firstIndex[tag]! : -1;
+    if (tag >= 0 && tag < INDEXED_TAGS) return this.stamp[tag] === this.generation ? this.firstIndex[tag]! : -1;
     for (let i = 0; i < this.count; i++) if (this.tags[i] === tag) return i;
     return -1;
   }
