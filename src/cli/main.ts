@@ -72,6 +72,29 @@ program
   });
 
 program
+  .command('sim')
+  .description('start the exchange simulator on 127.0.0.1 (profile "at": the QuickFIX acceptance-test acceptor)')
+  .option('--profile <name>', 'kraken | at', 'kraken')
+  .option('--port <port>', 'listen port (at profile; 0 picks a free one)', '0')
+  .option('--host <host>', 'listen address', '127.0.0.1')
+  .option('--duration <seconds>', 'stop by itself after this many seconds (default: run until Ctrl-C)')
+  .option('--verbose', 'print session events')
+  .action(async (opts: { profile: string; port: string; host: string; duration?: string; verbose?: boolean }) => {
+    const port = Number(opts.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      console.error(`kfix sim: --port must be 0..65535, got '${opts.port}'`);
+      process.exit(2);
+    }
+    const duration = opts.duration === undefined ? undefined : Number(opts.duration);
+    if (duration !== undefined && !(duration > 0)) {
+      console.error(`kfix sim: --duration must be a positive number of seconds, got '${opts.duration}'`);
+      process.exit(2);
+    }
+    const { runSimulator } = await import('./sim.js');
+    process.exitCode = await runSimulator({ profile: opts.profile, port, host: opts.host, durationSec: duration, verbose: !!opts.verbose });
+  });
+
+program
   .command('check-config')
   .description('validate a config file and say exactly which field is wrong and why')
   .argument('<file>', 'JSON config file')

@@ -153,3 +153,38 @@ describe('kfix journal', () => {
     expect(kfix(['journal', '/nonexistent/kfix-store']).code).toBe(2);
   });
 });
+
+describe('kfix sim --profile at', () => {
+  it('starts the acceptance-test acceptor that the QuickFIX scripts run against', async () => {
+    const { spawn } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const { runScript, defaultScriptsDir } = await import('../at/runner.js');
+    const scripts = defaultScriptsDir();
+    if (!existsSync(scripts)) {
+      console.warn(`SKIPPED: ${scripts} is missing`);
+      return;
+    }
+    const child = spawn(process.execPath, [KFIX, 'sim', '--profile', 'at', '--port', '0', '--duration', '60'], { cwd: ROOT });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          const m = /listening on 127\.0\.0\.1:(\d+)/.exec(d.toString());
+          if (m) resolve(Number(m[1]));
+        });
+        child.on('exit', (code) => reject(new Error(`kfix sim exited ${code}`)));
+      });
+      for (const name of ['1a_ValidLogonWithCorrectMsgSeqNum.def', '2b_MsgSeqNumTooHigh.def']) {
+        const r = await runScript(join(scripts, 'fix44', name), { port, timeoutMs: 10_000, caseTimeoutMs: 30_000 });
+        expect(r.failure?.reason, name).toBeUndefined();
+        expect(r.passed).toBe(true);
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
+
+  it('refuses an unknown profile and a bad port with exit code 2', () => {
+    expect(kfix(['sim', '--profile', 'nope']).code).toBe(2);
+    expect(kfix(['sim', '--profile', 'at', '--port', '99999']).code).toBe(2);
+  });
+});
