@@ -29,7 +29,7 @@ const TYPE_CODES: Record<string, number> = {
 
 interface FieldInfo { tag: number; name: string; type: string; kraken: boolean; values: EnumValue[] }
 interface EnumValue { value: string; name: string; kraken: boolean }
-interface EntryField { kind: 'field'; tag: number; required: boolean; kraken: boolean }
+interface EntryField { kind: 'field'; tag: number; required: boolean; kraken: boolean; krakenOptional?: boolean }
 interface EntryGroup { kind: 'group'; tag: number; required: boolean; kraken: boolean; entries: Entry[] }
 type Entry = EntryField | EntryGroup;
 interface MessageInfo { msgType: string; name: string; admin: boolean; entries: Entry[] }
@@ -111,6 +111,15 @@ export function loadDictionary(fixXml = readFileSync(FIX44_XML, 'utf8'), overlay
 
   for (const n of children(find(overlay, 'messages'))) {
     const t = tagOf(n);
+    if (t === 'optional') {
+      // Kraken does not require a field FIX 4.4 requires (e.g. OrigClOrdID when OrderID is given).
+      const msg = messages.find((m) => m.msgType === attr(n, 'msgtype'));
+      const tag = fieldByName(byName, attr(n, 'name')).tag;
+      const entry = msg?.entries.find((e): e is EntryField => e.kind === 'field' && e.tag === tag);
+      if (!entry || !entry.required) throw new Error(`overlay: ${attr(n, 'name')} is not a required field of ${attr(n, 'msgtype')}`);
+      entry.krakenOptional = true;
+      continue;
+    }
     if (t !== 'message' && t !== 'group') continue;
     const msg = messages.find((m) => m.msgType === attr(n, 'msgtype'));
     if (!msg) throw new Error(`overlay: message ${attr(n, 'msgtype')} not in FIX44.xml`);
@@ -149,9 +158,10 @@ function identifier(name: string): string {
 }
 
 function entriesLiteral(entries: Entry[]): string {
-  // Compact: [tag, flags] for a field, [tag, flags, [...]] for a group. flags: 1 required, 2 Kraken.
+  // Compact: [tag, flags] for a field, [tag, flags, [...]] for a group.
+  // flags: 1 required, 2 Kraken's addition, 4 required by FIX 4.4 but optional for Kraken.
   return '[' + entries.map((e) => {
-    const flags = (e.required ? 1 : 0) | (e.kraken ? 2 : 0);
+    const flags = (e.required ? 1 : 0) | (e.kraken ? 2 : 0) | (e.kind === 'field' && e.krakenOptional ? 4 : 0);
     return e.kind === 'field' ? `[${e.tag},${flags}]` : `[${e.tag},${flags},${entriesLiteral(e.entries)}]`;
   }).join(',') + ']';
 }
@@ -190,7 +200,7 @@ export function generateTs(d: Dictionary): string {
     L.push('} as const;');
   }
   L.push('');
-  L.push('/** Entries: [tag, flags] or [countTag, flags, entries] for a group; flags 1 = required, 2 = Kraken. */');
+  L.push('/** Entries: [tag, flags] or [countTag, flags, entries] for a group; flags 1 = required, 2 = Kraken, 4 = optional for Kraken. */');
   L.push(`export const HEADER_DEF = ${entriesLiteral(d.header)} as const;`);
   L.push(`export const TRAILER_DEF = ${entriesLiteral(d.trailer)} as const;`);
   L.push('/** [MsgType, name, admin, entries]. */');
@@ -220,6 +230,11 @@ export function generateMergedXml(fixXml: string, overlayXml: string): string {
   }
   for (const n of children(find(overlay, 'messages'))) {
     const t = tagOf(n);
+    if (t === 'optional') {
+      const msgRe = new RegExp(`(<message name='\\w+' msgtype='${attr(n, 'msgtype')}'[^>]*>[\\s\\S]*?<field name='${attr(n, 'name')}' required=')Y(')`);
+      xml = xml.replace(msgRe, '$1N$2');
+      continue;
+    }
     if (t !== 'message' && t !== 'group') continue;
     const add = children(n).filter((v) => tagOf(v) === 'field').map((v) => `   <field name='${attr(v, 'name')}' required='N' />`).join('\n');
     const msgRe = new RegExp(`(<message name='\\w+' msgtype='${attr(n, 'msgtype')}'[^>]*>)([\\s\\S]*?)(\\n\\s*</message>)`);

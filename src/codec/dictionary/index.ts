@@ -19,6 +19,8 @@ export const UNKNOWN_FIELD = 255;
 
 const REQUIRED = 1;
 const KRAKEN = 2;
+/** Required by FIX 4.4 but not by Kraken (the Kraken profile relaxes it). */
+const KRAKEN_OPTIONAL = 4;
 
 type RawEntry = readonly [number, number] | readonly [number, number, readonly RawEntry[]];
 
@@ -87,10 +89,11 @@ export class FixDictionary {
       const dataTag = this.tagsByName.get(name.replace(/Len(gth)?$/, ''));
       if (dataTag !== undefined && this.fieldTypes[dataTag] === FieldType.DATA) this.dataTagOfLength[tag] = dataTag;
     }
-    this.header = section(HEADER_DEF as readonly RawEntry[], include);
-    this.trailer = section(TRAILER_DEF as readonly RawEntry[], include);
+    const required = (flags: number) => (flags & REQUIRED) !== 0 && !(options.kraken && (flags & KRAKEN_OPTIONAL) !== 0);
+    this.header = section(HEADER_DEF as readonly RawEntry[], include, required);
+    this.trailer = section(TRAILER_DEF as readonly RawEntry[], include, required);
     for (const [msgType, name, admin, entries] of MESSAGE_DEFS) {
-      this.messages.set(msgType, { msgType, name, admin, ...section(entries as readonly RawEntry[], include) });
+      this.messages.set(msgType, { msgType, name, admin, ...section(entries as readonly RawEntry[], include, required) });
     }
   }
 
@@ -132,7 +135,9 @@ function headerGroupTag(header: SectionDef, tag: number): boolean {
   return false;
 }
 
-function section(entries: readonly RawEntry[], include: (flags: number) => boolean): SectionDef {
+type FlagTest = (flags: number) => boolean;
+
+function section(entries: readonly RawEntry[], include: FlagTest, isRequired: FlagTest): SectionDef {
   const fields = new Set<number>();
   const required: number[] = [];
   const order: number[] = [];
@@ -142,14 +147,14 @@ function section(entries: readonly RawEntry[], include: (flags: number) => boole
     if (!include(flags)) continue;
     fields.add(tag);
     order.push(tag);
-    if (flags & REQUIRED) required.push(tag);
-    if (e.length === 3) groups.set(tag, group(tag, e[2], include));
+    if (isRequired(flags)) required.push(tag);
+    if (e.length === 3) groups.set(tag, group(tag, e[2], include, isRequired));
   }
   return { fields, required, groups, order };
 }
 
-function group(countTag: number, entries: readonly RawEntry[], include: (flags: number) => boolean): GroupDef {
-  const s = section(entries, include);
+function group(countTag: number, entries: readonly RawEntry[], include: FlagTest, isRequired: FlagTest): GroupDef {
+  const s = section(entries, include, isRequired);
   const allTags = new Set<number>(s.fields);
   for (const g of s.groups.values()) for (const t of g.allTags) allTags.add(t);
   return { ...s, countTag, delimiter: s.order[0]!, allTags };
