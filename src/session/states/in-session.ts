@@ -47,7 +47,16 @@ function onLogout(s: FixSession, view: MessageView): void {
 
 function onResendRequest(s: FixSession, view: MessageView): void {
   if (!s.verify(view, false, false)) return;
-  s.resender.answer(view.getInt(7), view.getInt(16));
+  const begin = view.getInt(7);
+  const end = view.getInt(16);
+  // A range that is not a pair of non-negative safe integers cannot be answered: reject it, never throw.
+  const badTag = !(begin >= 0) || !Number.isSafeInteger(begin) ? 7 : !(end >= 0) || !Number.isSafeInteger(end) ? 16 : 0;
+  if (badTag !== 0) {
+    sendReject(s, view, RejectReason.VALUE_INCORRECT, badTag);
+    if (view.getInt(34) === s.store.nextTargetMsgSeqNum()) s.incrTarget();
+    return;
+  }
+  s.resender.answer(begin, end);
   if (view.getInt(34) === s.store.nextTargetMsgSeqNum()) s.incrTarget();
 }
 
