@@ -3,7 +3,7 @@
  * by the CompIDs of its first message (which must be a Logon): unknown CompIDs, garbage, or a
  * session that already has a connection (duplicate identity) get the socket closed without a word.
  * A timer drives every connected session's onTimer. With `tls` (see tls-options.ts:
- * serverTlsOptions) the same happens over TLS sockets.
+ * serverTlsOptions) the same happens over TLS sockets. Nagle is off (TCP_NODELAY) on every socket.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
@@ -23,6 +23,8 @@ export interface AcceptorOptions {
   onError?: (error: Error) => void;
   /** Serve TLS instead of plain TCP (e.g. serverTlsOptions(key, cert)). */
   tls?: TlsOptions;
+  /** Bound on outbound bytes queued in Node per connection (see connection.ts). Default 16 MiB. */
+  maxBufferedBytes?: number;
 }
 
 export interface AcceptorHandle {
@@ -87,7 +89,7 @@ export function startAcceptor(options: AcceptorOptions): Promise<AcceptorHandle>
       bound.set(session, socket);
       socket.on('close', () => { if (bound.get(session) === socket) bound.delete(session); });
       try {
-        attachSocket(socket, session, pre.bytes());
+        attachSocket(socket, session, { initialBytes: pre.bytes(), maxBufferedBytes: options.maxBufferedBytes });
       } catch (err) {
         options.onError?.(err as Error);
         socket.destroy();

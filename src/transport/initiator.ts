@@ -1,14 +1,15 @@
 /**
- * TCP initiator: connects one session to a counterparty (127.0.0.1 by default), Nagle off, and
- * drives its timer until the connection ends.
- *
- * With `tls` (see tls-options.ts: clientTlsOptions) the connection is TLS.
- * TODO(reconnect): a supervisor with backoff calls connectInitiator again from `closed`.
+ * One initiator connection, no reconnect: dials (TCP_NODELAY; TLS 1.3 with `tls`, e.g.
+ * clientTlsOptions), attaches the session (its Logon goes out) and drives its timer until the
+ * connection ends. For a session that must stay up (reconnect with backoff, failover across hosts,
+ * logon timeout), use startInitiator in supervisor.ts, which is built from the same pieces.
  */
-import { connect, type Socket } from 'node:net';
-import { connect as connectTls, type ConnectionOptions } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import type { FixSession } from '../session/index.js';
 import { attachSocket } from './connection.js';
+import { dial } from './dial.js';
+import { systemScheduler } from './scheduler.js';
 
 export interface InitiatorOptions {
   host?: string;
@@ -18,6 +19,8 @@ export interface InitiatorOptions {
   connectTimeoutMs?: number;
   /** Connect with TLS (e.g. clientTlsOptions(...)); host/port come from these options. */
   tls?: ConnectionOptions;
+  /** Bound on outbound bytes queued in Node (see connection.ts). Default 16 MiB. */
+  maxBufferedBytes?: number;
 }
 
 export interface InitiatorHandle {
@@ -27,35 +30,23 @@ export interface InitiatorHandle {
   close(): void;
 }
 
-export function connectInitiator(options: InitiatorOptions): Promise<InitiatorHandle> {
-  const host = options.host ?? '127.0.0.1';
+export async function connectInitiator(options: InitiatorOptions): Promise<InitiatorHandle> {
   const { session } = options;
-  return new Promise((resolve, reject) => {
-    const socket: Socket = options.tls ? connectTls({ ...options.tls, host, port: options.port }) : connect({ host, port: options.port });
-    socket.setNoDelay(true);
-    const connectTimer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`connect to ${host}:${options.port} timed out`));
-    }, options.connectTimeoutMs ?? 10_000);
-    socket.once('error', (err) => {
-      clearTimeout(connectTimer);
-      reject(new Error(`connect to ${host}:${options.port} failed: ${err.message}`));
-    });
-    socket.once(options.tls ? 'secureConnect' : 'connect', () => {
-      clearTimeout(connectTimer);
-      socket.removeAllListeners('error');
-      let timer: NodeJS.Timeout | undefined;
-      const closed = new Promise<void>((done) => {
-        socket.once('close', () => {
-          if (timer) clearInterval(timer);
-          session.onDisconnect('connection closed');
-          done();
-        });
-      });
-      attachSocket(socket, session);
-      timer = setInterval(() => session.onTimer(), options.tickMs ?? 100);
-      timer.unref();
-      resolve({ socket, closed, close: () => socket.destroy() });
+  if (session.isConnected) throw new Error(`session ${session.senderCompID}->${session.targetCompID} already has a connection`);
+  const socket = await dial(
+    { host: options.host ?? '127.0.0.1', port: options.port },
+    { tls: options.tls, timeoutMs: options.connectTimeoutMs ?? 10_000, scheduler: systemScheduler },
+  ).promise;
+  const timer = setInterval(() => session.onTimer(), options.tickMs ?? 100);
+  timer.unref();
+  const closed = new Promise<void>((done) => {
+    attachSocket(socket, session, {
+      maxBufferedBytes: options.maxBufferedBytes,
+      onClose: () => {
+        clearInterval(timer);
+        done();
+      },
     });
   });
+  return { socket, closed, close: () => socket.destroy() };
 }
