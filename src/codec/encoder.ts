@@ -4,9 +4,16 @@
  * no second pass and no copy, and the CheckSum is summed over the final bytes.
  * Header order matches QuickFIX (35, 34, 49, 52, 56) so peers and acceptance tests see the usual layout.
  */
-import { asciiBytes, DIGIT_0, EQUALS, MINUS, SOH } from './ascii.js';
+import { asciiBytes } from './ascii.js';
+
 import { checksum } from './checksum.js';
 import { TimestampWriter, type TimestampPrecision } from './time.js';
+
+// Local copies on purpose: V8 reloads an imported binding on every use, which slows per-byte loops.
+const SOH = 0x01;
+const EQUALS = 0x3d;
+const DIGIT_0 = 0x30;
+const MINUS = 0x2d;
 
 const PREFIX_ROOM = 32; // "8=FIX.4.4|9=" (12) + up to 7 digits + SOH, rounded up
 
@@ -63,11 +70,9 @@ export class FixEncoder {
     buf[p++] = SOH;
     buf[p++] = 0x33; buf[p++] = 0x34; buf[p++] = EQUALS;
     p = writeUint(buf, p, msgSeqNum);
-    buf.set(this.senderPart, p);
-    p += this.senderPart.length;
+    p = copySmall(this.senderPart, buf, p);
     p = this.time.write(buf, p, sendingTimeMicros, this.precision);
-    buf.set(this.targetPart, p);
-    this.pos = p + this.targetPart.length;
+    this.pos = copySmall(this.targetPart, buf, p);
     return this;
   }
 
@@ -164,7 +169,7 @@ export class FixEncoder {
     let v = bodyLen;
     do { buf[p--] = DIGIT_0 + (v % 10); v = Math.floor(v / 10); } while (v > 0);
     const start = p + 1 - this.beginPrefix.length;
-    buf.set(this.beginPrefix, start);
+    copySmall(this.beginPrefix, buf, start);
     const sum = checksum(buf, start, this.pos);
     let q = this.pos;
     buf[q++] = 0x31; buf[q++] = 0x30; buf[q++] = EQUALS;
@@ -194,6 +199,13 @@ export class FixEncoder {
   }
 }
 
+/** Copies a short constant (CompID parts, prefixes): a loop beats TypedArray.set at this size. */
+function copySmall(src: Uint8Array, dst: Uint8Array, at: number): number {
+  const n = src.length;
+  for (let i = 0; i < n; i++) dst[at + i] = src[i]!;
+  return at + n;
+}
+
 function countDigits(v: number): number {
   let n = 1;
   while (v >= 10) { v = Math.floor(v / 10); n++; }
@@ -203,6 +215,16 @@ function countDigits(v: number): number {
 /** Writes a non-negative integer as ASCII digits; returns the offset after it. */
 export function writeUint(buf: Uint8Array, p: number, v: number): number {
   if (v < 10) { buf[p] = DIGIT_0 + v; return p + 1; }
+  if (v <= 0x7fffffff) {
+    // Int32 arithmetic: no float division on the common path (sequence numbers, tags, lengths).
+    let n = 1;
+    for (let t = v; t >= 10; t = (t / 10) | 0) n++;
+    let q = p + n - 1;
+    let x = v | 0;
+    while (x >= 10) { const d = (x / 10) | 0; buf[q--] = DIGIT_0 + (x - d * 10); x = d; }
+    buf[q] = DIGIT_0 + x;
+    return p + n;
+  }
   const n = countDigits(v);
   let q = p + n - 1;
   while (v >= 10) { const d = Math.floor(v / 10); buf[q--] = DIGIT_0 + (v - d * 10); v = d; }

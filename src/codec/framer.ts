@@ -5,12 +5,11 @@
  * Checksum and field splitting are one pass. A garbled frame is reported with what was wrong and
  * where, then the stream resynchronises on the next `8=FIX`; nothing here throws or waits without bound.
  */
-import { DIGIT_0, EQUALS, SOH } from './ascii.js';
 import { checksum } from './checksum.js';
 import type { FixDictionary } from './dictionary/index.js';
 import { FramingErrorCode, type FramingError } from './framing-errors.js';
 import { MessageView } from './message-view.js';
-import { splitFields, SplitError, splitResult } from './split.js';
+import { SPLIT_SLOW, splitFast, splitFields, SplitError, splitResult } from './split.js';
 
 export { FramingErrorCode, FRAMING_ERROR_NAMES, type FramingError } from './framing-errors.js';
 
@@ -28,7 +27,9 @@ export interface FramerOptions {
   /**
    * How to recover from a bad frame:
    * 'scan' (default) restarts at the next `8=FIX` after the bad frame's start (also one found inside a
-   * frame whose length looked right), so no later valid message is lost; 'quickfix' consumes up to the
+   * frame whose length looked right), so no later valid message is lost; a frame still waiting for bytes
+   * is cut short as soon as `8=FIX.` appears inside it (the price: a message whose text contains
+   * `8=FIX.` and that arrives in pieces is reported TRUNCATED); 'quickfix' consumes up to the
    * next CheckSum field after the declared end, as QuickFIX does (its acceptance tests expect a too-long
    * frame to swallow the next message).
    */
@@ -41,6 +42,10 @@ export interface FramerOptions {
   tagSyntax?: 'strict' | 'quickfix';
 }
 
+// Local copies on purpose: V8 reloads an imported binding on every use, which slows per-byte loops.
+const SOH = 0x01;
+const EQUALS = 0x3d;
+const DIGIT_0 = 0x30;
 const NEED_MORE = -1;
 const BEGIN = Uint8Array.of(0x38, EQUALS, 0x46, 0x49, 0x58); // "8=FIX"
 /** Copy granularity while a partial frame waits: small enough that the rest of a chunk is decoded in place. */
@@ -55,6 +60,8 @@ export class FixFramer {
   private readonly quickfixResync: boolean;
   private readonly quickfixTags: boolean;
   private readonly dataTagOfLength: Int32Array;
+  /** Tags that send a frame to the full splitter: LENGTH fields of DATA fields, BeginString. */
+  private readonly special: Uint8Array;
   /** Pending bytes are buf[head, tail); base is the stream offset of buf[0]. */
   private head = 0;
   private tail = 0;
@@ -78,6 +85,9 @@ export class FixFramer {
     this.quickfixTags = options.tagSyntax === 'quickfix';
     this.view = new MessageView(dictionary, options.maxFields ?? 1024);
     this.dataTagOfLength = dictionary.dataTagOfLength;
+    this.special = new Uint8Array(this.dataTagOfLength.length);
+    this.special[8] = 1;
+    for (let t = 0; t < this.dataTagOfLength.length; t++) if (this.dataTagOfLength[t] !== 0) this.special[t] = 1;
     // Room for one maximal frame plus its header and trailer, twice, so compaction always makes space.
     // A Buffer, like socket chunks, so element access stays monomorphic whichever one is decoded.
     this.buf = Buffer.allocUnsafeSlow(2 * (this.maxMessageSize + 64)).fill(0);
@@ -278,21 +288,22 @@ export class FixFramer {
     if (c0 < 0 || c0 > 9 || c1 < 0 || c1 > 9 || c2 < 0 || c2 > 9 || buf[trailer + 6] !== SOH) {
       return this.badFrame(FramingErrorCode.CHECKSUM, s, trailer + 3, frameLen, 'CheckSum is not three digits');
     }
-    return this.decode(s, bodyStart, trailer, c0 * 100 + c1 * 10 + c2, beginOk);
+    return this.decode(s, digitsAt, bodyStart, trailer, c0 * 100 + c1 * 10 + c2, beginOk);
   }
 
   private waitOrTruncated(s: number, bodyStart: number, trailer: number): number {
     this.needLen = trailer + 7 - s;
     if (this.quickfixResync) return NEED_MORE;
     // A new message starting inside this frame's body means this one was cut short: do not wait for it.
+    // Any `8=FIX.` counts, not only one after SOH: the cut may fall mid-value.
     const buf = this.cur;
     const end = this.end;
     let i = bodyStart;
     if (this.resumeFrame === this.curBase + s) i = Math.max(i, this.resumeAt - this.curBase);
     for (; i + 5 < end; i++) {
-      if (buf[i] === SOH && buf[i + 1] === 0x38 && buf[i + 2] === EQUALS && buf[i + 3] === 0x46 && buf[i + 4] === 0x49 && buf[i + 5] === 0x58) {
-        this.error(FramingErrorCode.TRUNCATED, s, i + 1, i + 1 - s, 'next message starts before the declared end');
-        return i + 1 - s;
+      if (buf[i] === 0x38 && buf[i + 1] === EQUALS && buf[i + 2] === 0x46 && buf[i + 3] === 0x49 && buf[i + 4] === 0x58 && buf[i + 5] === 0x2e) {
+        this.error(FramingErrorCode.TRUNCATED, s, i, i - s, 'next message starts before the declared end');
+        return i - s;
       }
     }
     this.resumeFrame = this.curBase + s;
@@ -328,7 +339,7 @@ export class FixFramer {
    * One pass over the frame whose trailer was found at `trailer`: splits fields into the view and sums
    * the bytes for the CheckSum. The view reaches the handler only if the sum and the syntax hold.
    */
-  private decode(s: number, bodyStart: number, trailer: number, expectedSum: number, beginOk: boolean): number {
+  private decode(s: number, digitsAt: number, bodyStart: number, trailer: number, expectedSum: number, beginOk: boolean): number {
     const buf = this.cur;
     const view = this.view;
     const frameLen = trailer + 7 - s;
@@ -337,8 +348,24 @@ export class FixFramer {
     const offsets = view.offsets;
     const lengths = view.lengths;
     const generation = view.generation;
-    const sum = splitFields(buf, s, trailer, tags, offsets, lengths, view.stamp, view.firstIndex, generation,
-      view.maxFields - 1, this.dataTagOfLength, this.quickfixTags, !this.quickfixResync);
+    const stamp = view.stamp;
+    const firstIndex = view.firstIndex;
+    // BeginString and BodyLength were checked by frame(); store them and sum their bytes here.
+    tags[0] = 8;
+    offsets[0] = s + 2;
+    lengths[0] = digitsAt - 5 - s;
+    tags[1] = 9;
+    offsets[1] = digitsAt;
+    lengths[1] = bodyStart - 1 - digitsAt;
+    stamp[8] = generation; firstIndex[8] = 0;
+    stamp[9] = generation; firstIndex[9] = 1;
+    let sum = splitFast(buf, bodyStart, trailer, tags, offsets, lengths, stamp, firstIndex, generation, view.maxFields - 1, this.special);
+    if (sum === SPLIT_SLOW) {
+      sum = splitFields(buf, s, trailer, tags, offsets, lengths, stamp, firstIndex, generation,
+        view.maxFields - 1, this.dataTagOfLength, this.quickfixTags, !this.quickfixResync);
+    } else {
+      for (let k = s; k < bodyStart; k++) sum += buf[k]!;
+    }
     if (sum < 0) return this.splitError(s, trailer, expectedSum, beginOk);
     if ((sum & 0xff) !== expectedSum) {
       return this.badFrame(FramingErrorCode.CHECKSUM, s, trailer + 3, frameLen, `CheckSum ${pad3(expectedSum)} but bytes sum to ${sum & 0xff}`);
@@ -352,7 +379,7 @@ export class FixFramer {
     tags[i] = 10;
     offsets[i] = trailer + 3;
     lengths[i] = 3;
-    if (view.stamp[10] !== generation) { view.stamp[10] = generation; view.firstIndex[10] = i; }
+    if (stamp[10] !== generation) { stamp[10] = generation; firstIndex[10] = i; }
     view.count = i + 1;
     view.length = frameLen;
     view.streamOffset = this.curBase + s;

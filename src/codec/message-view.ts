@@ -3,10 +3,15 @@
  * length into the framer's buffer or into the pushed chunk itself. One instance is reused for every
  * message; it is valid only inside onMessage (copy what you keep). Values are read with typed getters; strings are made only on demand.
  */
-import { asciiString, DIGIT_0, MINUS } from './ascii.js';
+import { asciiString } from './ascii.js';
+
 import { Decimal, parseDecimal } from './decimal.js';
 import type { FixDictionary, GroupDef } from './dictionary/index.js';
 import { parseUtcTimestamp } from './time.js';
+
+// Local copies on purpose: V8 reloads an imported binding on every use, which slows per-byte loops.
+const DIGIT_0 = 0x30;
+const MINUS = 0x2d;
 
 /** Tags below this get O(1) lookup through a generation-stamped index; larger ones are scanned. */
 export const INDEXED_TAGS = 16384;

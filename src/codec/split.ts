@@ -3,8 +3,16 @@
  * arrays and sums the bytes for the CheckSum. A plain function over plain arguments (no `this`, no
  * calls, no strings) so the JIT keeps it small and tight; the framer turns its result into errors.
  */
-import { DIGIT_0, EQUALS, MINUS, SOH } from './ascii.js';
-import { INDEXED_TAGS } from './message-view.js';
+import { INDEXED_TAGS as VIEW_INDEXED_TAGS } from './message-view.js';
+
+// Local copies on purpose: V8 reloads (and hole-checks) an imported binding on every use, which halves
+// the speed of a per-byte loop.
+const SOH = 0x01;
+const EQUALS = 0x3d;
+const DIGIT_0 = 0x30;
+const MINUS = 0x2d;
+const INDEXED_TAGS = 16384;
+if (VIEW_INDEXED_TAGS !== INDEXED_TAGS) throw new Error('split.ts: INDEXED_TAGS out of sync with message-view.ts');
 
 export const SplitError = {
   EMPTY_TAG: 1,
@@ -18,6 +26,57 @@ export const SplitError = {
 
 /** Results besides the returned sum: [field count, error kind, error byte offset]. Single-threaded scratch. */
 export const splitResult = new Int32Array(3);
+
+/** Returned by splitFast when the frame needs splitFields: a DATA field, an odd tag, a full view. */
+export const SPLIT_SLOW = -2;
+
+/**
+ * The common case, body only: fields 0 and 1 (BeginString, BodyLength) were checked and stored by the
+ * framer. Plain digit tags and values up to SOH; any tag marked in `special` (LENGTH fields of DATA
+ * fields, a second BeginString), a leading zero, a malformed tag or a full view returns SPLIT_SLOW
+ * and the frame is split again by splitFields, which knows every rule.
+ */
+export function splitFast(
+  buf: Uint8Array, bodyStart: number, trailer: number,
+  tags: Int32Array, offsets: Int32Array, lengths: Int32Array,
+  stamp: Uint32Array, firstIndex: Int32Array, generation: number, lastField: number, special: Uint8Array,
+): number {
+  const nSpecial = special.length;
+  let sum = 0;
+  let i = 2;
+  let p = bodyStart;
+  while (p < trailer) {
+    const tagAt = p;
+    let b = buf[p]!;
+    let tag = 0;
+    if (b === DIGIT_0) return SPLIT_SLOW;
+    for (;;) {
+      const d = b - DIGIT_0;
+      if (d < 0 || d > 9 || p - tagAt > 9) return SPLIT_SLOW;
+      tag = tag * 10 + d;
+      sum += b;
+      b = buf[++p]!;
+      if (b === EQUALS) break;
+    }
+    sum += EQUALS;
+    const valueAt = ++p;
+    // Stops at trailer - 1 at the latest, which is SOH.
+    while ((b = buf[p]!) !== SOH) { sum += b; p++; }
+    sum += SOH;
+    if (i === lastField || (tag < nSpecial && special[tag] !== 0)) return SPLIT_SLOW;
+    tags[i] = tag;
+    offsets[i] = valueAt;
+    lengths[i] = p - valueAt;
+    if (tag < INDEXED_TAGS && stamp[tag] !== generation) {
+      stamp[tag] = generation;
+      firstIndex[tag] = i;
+    }
+    i++;
+    p++;
+  }
+  splitResult[0] = i;
+  return sum;
+}
 
 /**
  * Splits buf[s, trailer) (trailer - 1 must be SOH) into tags/offsets/lengths and the first-occurrence
