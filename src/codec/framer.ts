@@ -370,10 +370,7 @@ export class FixFramer {
     if ((sum & 0xff) !== expectedSum) {
       return this.badFrame(FramingErrorCode.CHECKSUM, s, trailer + 3, frameLen, `CheckSum ${pad3(expectedSum)} but bytes sum to ${sum & 0xff}`);
     }
-    if (!beginOk) {
-      this.error(FramingErrorCode.BEGIN_STRING, s, s + 2, frameLen, 'BeginString is not FIX.4.4');
-      return frameLen;
-    }
+    if (!beginOk) return this.badFrame(FramingErrorCode.BEGIN_STRING, s, s + 2, frameLen, 'BeginString is not FIX.4.4');
     const i = splitResult[0]!;
     if (i < 3 || tags[2] !== 35) return this.badFrame(FramingErrorCode.MSGTYPE_POSITION, s, bodyStart, frameLen, 'third field is not MsgType (35)');
     tags[i] = 10;
@@ -404,10 +401,7 @@ export class FixFramer {
     const frameLen = trailer + 7 - s;
     const sum = checksum(this.cur, s, trailer);
     if (sum !== expectedSum) return this.badFrame(FramingErrorCode.CHECKSUM, s, trailer + 3, frameLen, `CheckSum ${pad3(expectedSum)} but bytes sum to ${sum}`);
-    if (!beginOk) {
-      this.error(FramingErrorCode.BEGIN_STRING, s, s + 2, frameLen, 'BeginString is not FIX.4.4');
-      return frameLen;
-    }
+    if (!beginOk) return this.badFrame(FramingErrorCode.BEGIN_STRING, s, s + 2, frameLen, 'BeginString is not FIX.4.4');
     const code = kind === SplitError.TOO_MANY_FIELDS ? FramingErrorCode.TOO_MANY_FIELDS : FramingErrorCode.TAG_SYNTAX;
     return this.badFrame(code, s, at, frameLen, SPLIT_DETAILS[kind]!);
   }

@@ -52,7 +52,7 @@ export function splitFast(
     if (b === DIGIT_0) return SPLIT_SLOW;
     for (;;) {
       const d = b - DIGIT_0;
-      if (d < 0 || d > 9 || p - tagAt > 9) return SPLIT_SLOW;
+      if (d < 0 || d > 9 || p - tagAt > 8) return SPLIT_SLOW;
       tag = tag * 10 + d;
       sum += b;
       b = buf[++p]!;
@@ -112,7 +112,8 @@ export function splitFields(
     for (;;) {
       const d = b - DIGIT_0;
       // Cannot run past the frame: buf[trailer - 1] is SOH, which is not a digit.
-      if (d < 0 || d > 9 || p - tagAt > 9) return fail(SplitError.TAG_NOT_NUMBER, p);
+      // Nine digits at most: tags are stored in an Int32Array, and a wrapped tag could smuggle in another field.
+      if (d < 0 || d > 9 || p - tagAt > 8) return fail(SplitError.TAG_NOT_NUMBER, p);
       tag = tag * 10 + d;
       sum += b;
       b = buf[++p]!;

@@ -168,7 +168,8 @@ function buildCorruptStream(wires: Uint8Array[], corruptions: Corruption[], sent
       add(b);
     } else if (c.kind === 'truncate') {
       corruptedStarts.push(offset);
-      add(w.subarray(0, Math.max(1, c.at % w.length)));
+      // Keep the CheckSum field out, so following garbage cannot complete the message by chance.
+      add(w.subarray(0, Math.max(1, c.at % Math.max(1, w.length - 7))));
     } else {
       untouched.push({ offset, bytes: Buffer.from(w).toString('latin1') });
       add(w);
