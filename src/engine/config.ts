@@ -1,0 +1,170 @@
+/**
+ * Engine configuration: what startEngine accepts, its defaults, and validation with errors a person can
+ * act on. The resolved form is plain data (it crosses to the hot-path worker in workerData).
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { InstrumentSpec } from '../kraken/index.js';
+import { MAX_STRATEGIES } from '../strategy/protocol.js';
+
+export type StrategyMode = 'worker' | 'inline';
+
+export interface EngineStrategyConfig {
+  /** Unique name (logs, health). */
+  name: string;
+  /** Path of the module exporting defineStrategy(...) (.js, or .ts with tsx installed). */
+  module: string;
+  /** Export holding the definition; default 'default'. */
+  export?: string;
+  /** 'worker' (a piscina thread, default) or 'inline' (on the hot-path thread: lowest latency). */
+  mode?: StrategyMode;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * How the hot path waits for strategy commands when idle. 'spin': poll forever (lowest latency, burns
+ * a core). 'wait' (default): Atomics.waitAsync on the doorbell (no CPU; a wake-up goes through the event
+ * loop). On a 2-core box a spinning hot path starves the strategy thread: bench/engine.bench.ts measured
+ * 'wait' well ahead of 'spin-then-wait' there. Give the hot path its own core before choosing a spin.
+ * 'spin-then-wait': spin for spinMs (default 0.5 ms: long enough to catch a strategy's answer
+ * to the event just delivered, short enough not to starve other threads on a small box), then wait.
+ */
+export type IdleStrategy = 'spin' | 'spin-then-wait' | 'wait';
+
+export type StoreConfig =
+  /** Sequence numbers only, nothing kept for resend (Kraken answers ResendRequest with gap fills only). */
+  | { kind: 'sequence' }
+  | { kind: 'memory' }
+  | { kind: 'journal'; dir: string };
+
+export interface EngineConfig {
+  host?: string;
+  port: number;
+  /** TLS 1.3 to the venue (src/transport/tls-options.ts policy). */
+  tls?: { servername?: string; ca?: string; verify?: boolean };
+  senderCompID: string;
+  targetCompID: string;
+  heartBtIntSec?: number;
+  /** Send ResetSeqNumFlag=Y on Logon (Kraken's usual logon). Default true. */
+  resetSeqNumOnLogon?: boolean;
+  /** Kraken Logon signature (553/554/5025). Omit for venues that do not authenticate (simulator). */
+  credentials?: { apiKey: string; secretBase64: string };
+  store?: StoreConfig;
+  /** Instrument id = index here. Spot only for now. */
+  instruments: InstrumentSpec[];
+  strategies: EngineStrategyConfig[];
+  idle?: IdleStrategy;
+  spinMs?: number;
+  queues?: {
+    /** Order-event ring per strategy (ExecutionReport, Reject, SessionStatus). Default 1 MiB. */
+    eventsBytes?: number;
+    /** Private overflow of the event ring, on the hot path. Default 4 MiB. */
+    eventsBacklogBytes?: number;
+    /** Market-data ring per strategy. Default 1 MiB. */
+    marketDataBytes?: number;
+    /** Ring fill above which book updates conflate. Default half the ring. */
+    marketDataHighWaterBytes?: number;
+    /** Command ring per strategy. Default 256 KiB. */
+    commandsBytes?: number;
+  };
+  logonTimeoutMs?: number;
+  /** Strategy restarts before giving up (default 5). */
+  maxStrategyRestarts?: number;
+  restartBackoffMs?: number;
+  /** Latency samples buffered per thread between main-thread drains. Default 65536. */
+  latencyRingSize?: number;
+}
+
+export interface ResolvedStrategy {
+  name: string;
+  module: string;
+  exportName: string;
+  mode: StrategyMode;
+  params: Record<string, unknown>;
+  index: number;
+}
+
+export interface ResolvedEngineConfig {
+  host: string;
+  port: number;
+  tls: { servername?: string; ca?: string; verify: boolean } | null;
+  senderCompID: string;
+  targetCompID: string;
+  heartBtIntSec: number;
+  resetSeqNumOnLogon: boolean;
+  credentials: { apiKey: string; secretBase64: string } | null;
+  store: StoreConfig;
+  instruments: InstrumentSpec[];
+  strategies: ResolvedStrategy[];
+  idle: IdleStrategy;
+  spinMs: number;
+  queues: Required<NonNullable<EngineConfig['queues']>>;
+  logonTimeoutMs: number;
+  maxStrategyRestarts: number;
+  restartBackoffMs: number;
+  latencyRingSize: number;
+}
+
+function pow2AtLeast(name: string, v: number, min: number): number {
+  if (!Number.isInteger(v) || v < min || (v & (v - 1)) !== 0) throw new Error(`engine config: ${name} must be a power of two >= ${min}, got ${v}`);
+  return v;
+}
+
+function compId(name: string, v: unknown): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 64 || /[\x00-\x1f=]/.test(v)) {
+    throw new Error(`engine config: ${name} must be 1-64 printable characters without '=', got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+export function resolveEngineConfig(c: EngineConfig): ResolvedEngineConfig {
+  if (c === null || typeof c !== 'object') throw new Error('engine config: expected an object');
+  if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535) throw new Error(`engine config: port must be 1..65535, got ${c.port}`);
+  if (!Array.isArray(c.instruments) || c.instruments.length === 0) throw new Error('engine config: instruments must list at least one instrument');
+  if (!Array.isArray(c.strategies)) throw new Error('engine config: strategies must be an array (may be empty)');
+  if (c.strategies.length > MAX_STRATEGIES) throw new Error(`engine config: at most ${MAX_STRATEGIES} strategies per session (ClOrdID routing digit)`);
+  const names = new Set<string>();
+  const strategies = c.strategies.map((s, index): ResolvedStrategy => {
+    if (!s || typeof s.name !== 'string' || s.name === '') throw new Error(`engine config: strategies[${index}].name is required`);
+    if (names.has(s.name)) throw new Error(`engine config: duplicate strategy name ${JSON.stringify(s.name)}`);
+    names.add(s.name);
+    if (typeof s.module !== 'string' || s.module === '') throw new Error(`engine config: strategy ${s.name}: module path is required`);
+    const mode = s.mode ?? 'worker';
+    if (mode !== 'worker' && mode !== 'inline') throw new Error(`engine config: strategy ${s.name}: mode must be 'worker' or 'inline', got ${JSON.stringify(mode)}`);
+    const module = s.module.startsWith('file:') || isAbsolute(s.module) ? s.module : resolve(s.module);
+    return { name: s.name, module, exportName: s.export ?? 'default', mode, params: s.params ?? {}, index };
+  });
+  const idle = c.idle ?? 'wait';
+  if (idle !== 'spin' && idle !== 'wait' && idle !== 'spin-then-wait') throw new Error(`engine config: idle must be spin | wait | spin-then-wait, got ${JSON.stringify(idle)}`);
+  const q = c.queues ?? {};
+  const marketDataBytes = pow2AtLeast('queues.marketDataBytes', q.marketDataBytes ?? 1 << 20, 1024);
+  const store = c.store ?? { kind: 'sequence' };
+  if (store.kind !== 'sequence' && store.kind !== 'memory' && !(store.kind === 'journal' && typeof store.dir === 'string')) {
+    throw new Error(`engine config: store must be {kind:'sequence'|'memory'} or {kind:'journal', dir}`);
+  }
+  return {
+    host: c.host ?? '127.0.0.1',
+    port: c.port,
+    tls: c.tls ? { ...c.tls, verify: c.tls.verify ?? true } : null,
+    senderCompID: compId('senderCompID', c.senderCompID),
+    targetCompID: compId('targetCompID', c.targetCompID),
+    heartBtIntSec: c.heartBtIntSec ?? 30,
+    resetSeqNumOnLogon: c.resetSeqNumOnLogon ?? true,
+    credentials: c.credentials ?? null,
+    store,
+    instruments: c.instruments,
+    strategies,
+    idle,
+    spinMs: c.spinMs ?? 0.5,
+    queues: {
+      eventsBytes: pow2AtLeast('queues.eventsBytes', q.eventsBytes ?? 1 << 20, 1024),
+      eventsBacklogBytes: pow2AtLeast('queues.eventsBacklogBytes', q.eventsBacklogBytes ?? 1 << 22, 1024),
+      marketDataBytes,
+      marketDataHighWaterBytes: q.marketDataHighWaterBytes ?? marketDataBytes >> 1,
+      commandsBytes: pow2AtLeast('queues.commandsBytes', q.commandsBytes ?? 1 << 18, 1024),
+    },
+    logonTimeoutMs: c.logonTimeoutMs ?? 10_000,
+    maxStrategyRestarts: c.maxStrategyRestarts ?? 5,
+    restartBackoffMs: c.restartBackoffMs ?? 100,
+    latencyRingSize: c.latencyRingSize ?? 1 << 16,
+  };
+}

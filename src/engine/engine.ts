@@ -1,0 +1,249 @@
+/**
+ * startEngine (main thread): validates the configuration, makes the shared memory, starts the hot-path
+ * worker (compiled dist/src/engine/worker.js in production; the .ts source through tsx under tests),
+ * starts worker-mode strategies on piscina once the session is logged on, and then only monitors:
+ * counters and latency rings are read from shared memory, control messages arrive by postMessage.
+ * The main thread never sees a FIX message.
+ */
+import { SESSION_STATE_NAMES } from '../session/index.js';
+import { StrategyHost, type StrategyStatus } from '../strategy/host.js';
+import { siblingModule, startModuleWorker } from '../strategy/loader.js';
+import { StrategyControl, STRATEGY_STATE_NAMES } from '../strategy/protocol.js';
+import { resolveEngineConfig, type EngineConfig, type ResolvedEngineConfig } from './config.js';
+import { INTERVAL_NAMES, LatencyHistograms, LatencyRing } from './latency.js';
+import { createEngineMemory, readCounters, type EngineCounters, type EngineMemory } from './memory.js';
+import type { EngineCommand, EngineWorkerData, EngineWorkerMessage } from './worker.js';
+
+export type EngineState = 'running' | 'disconnected' | 'stopping' | 'stopped' | 'failed';
+
+export interface EngineError {
+  source: 'engine' | 'session' | 'strategy';
+  strategy?: string;
+  message: string;
+  /** Restart already scheduled (strategy) or nothing more will happen. */
+  final: boolean;
+  at: number;
+}
+
+export interface EngineHealth {
+  state: EngineState;
+  /** src/session state name (e.g. Active). */
+  session: string;
+  loggedOn: boolean;
+  strategies: StrategyStatus[];
+  errors: EngineError[];
+  /** Latency samples lost because a ring was not drained in time. */
+  latencySamplesDropped: number;
+  uptimeMs: number;
+}
+
+export interface EngineHandle {
+  readonly config: ResolvedEngineConfig;
+  /** Stops strategies, logs out, stops the worker. Idempotent. */
+  stop(): Promise<void>;
+  health(): EngineHealth;
+  counters(): EngineCounters;
+  /** Drains every latency ring, then returns the (live) histograms. */
+  latency(): LatencyHistograms;
+  /** Drains and forgets every sample so far (e.g. after a warm-up). */
+  resetLatency(): void;
+  /** .hgrm percentile distribution of one interval (id from latency.ts Interval, or its name). */
+  hgrm(stage: number | string): string;
+}
+
+export interface EngineOptions {
+  /** Failures as they happen (also kept in health().errors). */
+  onError?: (e: EngineError) => void;
+  /** Test hook: override the worker entry (path or URL). */
+  workerEntry?: string;
+}
+
+const DRAIN_MS = 50;
+const MAX_ERRORS = 50;
+
+export async function startEngine(input: EngineConfig, options: EngineOptions = {}): Promise<EngineHandle> {
+  const config = resolveEngineConfig(input);
+  const memory = createEngineMemory(config);
+  const startedAt = performance.now();
+  const errors: EngineError[] = [];
+  const pushError = (e: EngineError): void => {
+    errors.push(e);
+    if (errors.length > MAX_ERRORS) errors.shift();
+    options.onError?.(e);
+  };
+  let histograms = new LatencyHistograms();
+  const rings = [new LatencyRing(memory.latency), ...memory.strategies.map((s) => new LatencyRing(s.latency))];
+  const drain = (): void => {
+    for (const r of rings) histograms.drainFrom(r);
+  };
+  const inlineStatus = new Map<string, { restarts: number; lastError: string | null; failed: boolean }>();
+  for (const s of config.strategies) if (s.mode === 'inline') inlineStatus.set(s.name, { restarts: 0, lastError: null, failed: false });
+
+  let state: EngineState = 'running';
+  const entry = options.workerEntry ?? siblingModule(import.meta.url, 'worker');
+  const workerData: EngineWorkerData = { config, memory };
+  const worker = startModuleWorker(entry, { workerData, name: `kfix-engine ${config.senderCompID}->${config.targetCompID}` });
+  let stoppedResolve: (() => void) | null = null;
+  const stoppedMsg = new Promise<void>((r) => (stoppedResolve = r));
+  const exited = new Promise<number>((r) => worker.once('exit', r));
+
+  const host = new StrategyHost({
+    maxRestarts: config.maxStrategyRestarts,
+    restartBackoffMs: config.restartBackoffMs,
+    onFailure: (f) => pushError({ source: 'strategy', strategy: f.strategy, message: f.error.message, final: f.final, at: Date.now() }),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`engine: not logged on within ${config.logonTimeoutMs + 2000} ms`)), config.logonTimeoutMs + 2000);
+    let settled = false;
+    const fail = (e: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      state = 'failed';
+      void worker.terminate();
+      reject(e);
+    };
+    worker.on('message', (m: EngineWorkerMessage) => {
+      switch (m.type) {
+        case 'logged-on':
+          clearTimeout(timer);
+          settled = true;
+          resolve();
+          break;
+        case 'start-failed':
+          fail(new Error(`engine: could not start session ${config.senderCompID}->${config.targetCompID} at ${config.host}:${config.port}: ${m.message}`));
+          break;
+        case 'disconnected':
+          if (state === 'running') {
+            state = 'disconnected';
+            pushError({ source: 'session', message: `disconnected: ${m.reason}`, final: true, at: Date.now() });
+          }
+          break;
+        case 'strategy-failure': {
+          const st = inlineStatus.get(m.strategy);
+          if (st) {
+            st.restarts = m.restarts + (m.final ? 0 : 1);
+            st.lastError = m.stack || m.message;
+            st.failed = m.final;
+          }
+          pushError({ source: 'strategy', strategy: m.strategy, message: m.message, final: m.final, at: Date.now() });
+          break;
+        }
+        case 'fatal':
+          pushError({ source: 'engine', message: m.message, final: false, at: Date.now() });
+          break;
+        case 'stopped':
+          stoppedResolve?.();
+          break;
+        default:
+          break;
+      }
+    });
+    worker.once('error', (e) => {
+      pushError({ source: 'engine', message: `engine worker crashed: ${e.message}`, final: true, at: Date.now() });
+      fail(e);
+    });
+    void exited.then((code) => {
+      if (state === 'running' || state === 'disconnected') {
+        state = 'failed';
+        pushError({ source: 'engine', message: `engine worker exited (code ${code})`, final: true, at: Date.now() });
+      }
+      fail(new Error(`engine worker exited with code ${code} before logon`));
+    });
+  });
+
+  host.start(
+    config.strategies
+      .filter((s) => s.mode === 'worker')
+      .map((s) => ({ wiring: memory.strategies[s.index]!, module: s.module, exportName: s.exportName })),
+  );
+  const drainTimer = setInterval(drain, DRAIN_MS);
+  drainTimer.unref();
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    if (stopping) return stopping;
+    state = 'stopping';
+    stopping = (async () => {
+      await host.stop(3_000);
+      const cmd: EngineCommand = { type: 'stop', timeoutMs: 2_000 };
+      worker.postMessage(cmd);
+      await Promise.race([stoppedMsg, exited, sleep(4_000)]);
+      await Promise.race([exited, sleep(500)]);
+      await worker.terminate();
+      clearInterval(drainTimer);
+      drain();
+      state = 'stopped';
+    })();
+    return stopping;
+  };
+
+  return {
+    config,
+    stop,
+    counters: () => readCounters(memory.counters),
+    latency: () => {
+      drain();
+      return histograms;
+    },
+    resetLatency: () => {
+      drain();
+      histograms = new LatencyHistograms();
+    },
+    hgrm: (stage) => {
+      drain();
+      const id = typeof stage === 'number' ? stage : INTERVAL_NAMES.indexOf(stage);
+      if (id < 0 || id >= INTERVAL_NAMES.length) throw new RangeError(`hgrm: unknown stage ${stage} (one of ${INTERVAL_NAMES.join(', ')})`);
+      return histograms.hgrm(id);
+    },
+    health: () => health(config, memory, host, inlineStatus, state, errors, rings, startedAt),
+  };
+}
+
+function health(
+  config: ResolvedEngineConfig,
+  memory: EngineMemory,
+  host: StrategyHost,
+  inlineStatus: Map<string, { restarts: number; lastError: string | null; failed: boolean }>,
+  state: EngineState,
+  errors: EngineError[],
+  rings: LatencyRing[],
+  startedAt: number,
+): EngineHealth {
+  const counters = readCounters(memory.counters);
+  const sessionState = SESSION_STATE_NAMES[counters.sessionState] ?? String(counters.sessionState);
+  const hosted = host.status();
+  const strategies: StrategyStatus[] = config.strategies.map((s) => {
+    if (s.mode === 'worker') return hosted.find((h) => h.name === s.name) ?? placeholder(s.name, memory, s.index);
+    const control = new StrategyControl(memory.strategies[s.index]!.control);
+    const st = inlineStatus.get(s.name)!;
+    return {
+      name: s.name,
+      mode: 'inline',
+      state: st.failed ? 'failed' : STRATEGY_STATE_NAMES[control.state] ?? 'idle',
+      restarts: st.restarts,
+      lastError: st.lastError,
+      counters: control.snapshot(),
+    };
+  });
+  return {
+    state,
+    session: sessionState,
+    loggedOn: sessionState === 'Active' || sessionState === 'ResendInProgress',
+    strategies,
+    errors: [...errors],
+    latencySamplesDropped: rings.reduce((n, r) => n + r.dropped(), 0),
+    uptimeMs: performance.now() - startedAt,
+  };
+}
+
+function placeholder(name: string, memory: EngineMemory, index: number): StrategyStatus {
+  const control = new StrategyControl(memory.strategies[index]!.control);
+  return { name, mode: 'worker', state: STRATEGY_STATE_NAMES[control.state] ?? 'idle', restarts: 0, lastError: null, counters: control.snapshot() };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+

@@ -1,0 +1,95 @@
+/**
+ * Shared memory of one engine: made by the main thread, handed to the hot-path worker and to each
+ * strategy (workerData), never resized. Counters are Float64 slots written by one thread each and read
+ * by the main thread without locks (a torn read is impossible for an aligned f64 on x64/arm64; a
+ * slightly stale one is fine for monitoring).
+ */
+import { createMarketDataChannel, createNeverDropChannel } from '../ipc/index.js';
+import type { StrategyWiring } from '../strategy/runner.js';
+import { ClOrdIdSequence, Doorbell, ENGINE_SESSION_STATE_SLOT, StrategyControl } from '../strategy/protocol.js';
+import { LatencyRing } from './latency.js';
+import type { ResolvedEngineConfig } from './config.js';
+
+/** Hot-path counters (Float64 slot index). */
+export const EngineCounter = {
+  READS: 0,
+  BYTES_IN: 1,
+  WRITES: 2,
+  BYTES_OUT: 3,
+  APP_MESSAGES_IN: 4,
+  EXECUTION_REPORTS: 5,
+  REJECTS_IN: 6,
+  MD_MESSAGES: 7,
+  MD_ENTRIES: 8,
+  MD_CONFLATED: 9,
+  MD_DROPPED: 10,
+  EVENTS_ENQUEUED: 11,
+  /** Event records that went through the private backlog because the ring was full. */
+  EVENTS_BACKLOGGED: 12,
+  /** Event records that did not fit the backlog either: spilled to the heap and the socket paused. */
+  EVENTS_SPILLED: 13,
+  COMMANDS: 14,
+  COMMANDS_SENT: 15,
+  COMMANDS_REJECTED: 16,
+  /** Socket writes that could not use the preallocated slab (back-pressure): one copy each. */
+  WRITE_COPIES: 17,
+  LOGONS: 18,
+  DISCONNECTS: 19,
+  INLINE_CRASHES: 20,
+  IGNORED_MESSAGES: 21,
+  /** src/session SessionState of the FIX session. */
+  SESSION_STATE: ENGINE_SESSION_STATE_SLOT,
+  SOCKET_PAUSES: 23,
+} as const satisfies Record<string, number>;
+export const ENGINE_COUNTER_NAMES = [
+  'reads', 'bytesIn', 'writes', 'bytesOut', 'appMessagesIn', 'executionReports', 'rejectsIn', 'mdMessages',
+  'mdEntries', 'mdConflated', 'mdDropped', 'eventsEnqueued', 'eventsBacklogged', 'eventsSpilled', 'commands',
+  'commandsSent', 'commandsRejected', 'writeCopies', 'logons', 'disconnects', 'inlineCrashes', 'ignoredMessages',
+  'sessionState', 'socketPauses',
+] as const;
+export type EngineCounters = Record<(typeof ENGINE_COUNTER_NAMES)[number], number>;
+const COUNTER_SLOTS = 32;
+
+export interface EngineMemory {
+  doorbell: SharedArrayBuffer;
+  clOrdIdSequence: SharedArrayBuffer;
+  counters: SharedArrayBuffer;
+  /** The hot path's own latency ring (parse, encode, strategy-to-wire). */
+  latency: SharedArrayBuffer;
+  strategies: StrategyWiring[];
+}
+
+export function createEngineMemory(c: ResolvedEngineConfig): EngineMemory {
+  const doorbell = new Doorbell();
+  const sequence = new ClOrdIdSequence();
+  const instruments = c.instruments.length;
+  const counters = new SharedArrayBuffer(COUNTER_SLOTS * 8);
+  return {
+    doorbell: doorbell.sab,
+    clOrdIdSequence: sequence.sab,
+    counters,
+    latency: new LatencyRing(c.latencyRingSize).sab,
+    strategies: c.strategies.map((s) => ({
+      name: s.name,
+      index: s.index,
+      params: s.params,
+      mode: s.mode,
+      instruments: c.instruments,
+      events: createNeverDropChannel(c.queues.eventsBytes),
+      md: createMarketDataChannel({ capacity: c.queues.marketDataBytes, instruments, highWaterBytes: c.queues.marketDataHighWaterBytes }),
+      commands: createNeverDropChannel(c.queues.commandsBytes),
+      doorbell: doorbell.sab,
+      clOrdIdSequence: sequence.sab,
+      control: StrategyControl.create().sab,
+      latency: new LatencyRing(c.latencyRingSize).sab,
+      engineCounters: counters,
+    })),
+  };
+}
+
+export function readCounters(sab: SharedArrayBuffer): EngineCounters {
+  const f = new Float64Array(sab);
+  const out = {} as EngineCounters;
+  ENGINE_COUNTER_NAMES.forEach((n, i) => (out[n] = f[i]!));
+  return out;
+}
