@@ -73,25 +73,32 @@ program
 
 program
   .command('sim')
-  .description('start the exchange simulator on 127.0.0.1 (profile "at": the QuickFIX acceptance-test acceptor)')
+  .description('start the exchange simulator on 127.0.0.1: Kraken Spot and Derivatives trading and market data (profile kraken), or the QuickFIX acceptance-test acceptor (profile at)')
   .option('--profile <name>', 'kraken | at', 'kraken')
-  .option('--port <port>', 'listen port (at profile; 0 picks a free one)', '0')
+  .option('--port <port>', 'at profile: listen port (0 picks a free one)', '0')
+  .option('--port-base <port>', 'kraken profile: first of six ports in Kraken order (default 4000 -> 4000-4005; 0 picks free ports)')
   .option('--host <host>', 'listen address', '127.0.0.1')
+  .option('--tls <certDir>', 'kraken profile: serve TLS 1.3 with a self-signed certificate kept in certDir')
+  .option('--seed <n>', 'kraken profile: seed of OrderIDs and the synthetic order flow', '1')
   .option('--duration <seconds>', 'stop by itself after this many seconds (default: run until Ctrl-C)')
   .option('--verbose', 'print session events')
-  .action(async (opts: { profile: string; port: string; host: string; duration?: string; verbose?: boolean }) => {
+  .action(async (opts: { profile: string; port: string; portBase?: string; host: string; tls?: string; seed: string; duration?: string; verbose?: boolean }) => {
     const port = Number(opts.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      console.error(`kfix sim: --port must be 0..65535, got '${opts.port}'`);
-      process.exit(2);
-    }
+    const portBase = opts.portBase === undefined ? undefined : Number(opts.portBase);
+    const seed = Number(opts.seed);
     const duration = opts.duration === undefined ? undefined : Number(opts.duration);
-    if (duration !== undefined && !(duration > 0)) {
-      console.error(`kfix sim: --duration must be a positive number of seconds, got '${opts.duration}'`);
+    const fail = (msg: string) => {
+      console.error(`kfix sim: ${msg}`);
       process.exit(2);
-    }
+    };
+    if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got '${opts.port}'`);
+    if (portBase !== undefined && (!Number.isInteger(portBase) || portBase < 0 || portBase > 65530)) fail(`--port-base must be 0..65530, got '${opts.portBase}'`);
+    if (!Number.isInteger(seed)) fail(`--seed must be an integer, got '${opts.seed}'`);
+    if (duration !== undefined && !(duration > 0)) fail(`--duration must be a positive number of seconds, got '${opts.duration}'`);
     const { runSimulator } = await import('./sim.js');
-    process.exitCode = await runSimulator({ profile: opts.profile, port, host: opts.host, durationSec: duration, verbose: !!opts.verbose });
+    process.exitCode = await runSimulator({
+      profile: opts.profile, port, portBase, host: opts.host, tlsCertDir: opts.tls, seed, durationSec: duration, verbose: !!opts.verbose,
+    });
   });
 
 program

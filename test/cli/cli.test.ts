@@ -154,7 +154,7 @@ describe('kfix journal', () => {
   });
 });
 
-describe('kfix sim --profile at', () => {
+describe('kfix sim', () => {
   it('starts the acceptance-test acceptor that the QuickFIX scripts run against', async () => {
     const { spawn } = await import('node:child_process');
     const { existsSync } = await import('node:fs');
@@ -182,6 +182,15 @@ describe('kfix sim --profile at', () => {
       child.kill('SIGTERM');
     }
   }, 60_000);
+
+  it('starts the Kraken simulator on free ports, lists its test accounts and stops by itself', () => {
+    const r = kfix(['sim', '--port-base', '0', '--duration', '1', '--seed', '7']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/spotTrading\s+\d+/);
+    expect(r.stdout).toMatch(/derivMdL3\s+\d+/);
+    expect(r.stdout).toContain('ALICE / alice-spot-key');
+    expect(r.stdout).toContain('kfix sim: stopping');
+  });
 
   it('refuses an unknown profile and a bad port with exit code 2', () => {
     expect(kfix(['sim', '--profile', 'nope']).code).toBe(2);
