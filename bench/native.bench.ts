@@ -5,7 +5,9 @@
  */
 import { run, bench, summary } from 'mitata';
 import { checksum } from '../src/codec/checksum.js';
-import { loadNativeHelper } from '../src/codec/native.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadNativeHelper, nativeChoicePath } from '../src/codec/native.js';
 
 const json = process.argv.includes('--json');
 const er = Buffer.from(
@@ -61,6 +63,9 @@ const out = {
 if (out.checksum_native_ns && out.checksum_ts_ns) out.native_speedup_checksum = out.checksum_ts_ns / out.checksum_native_ns;
 if (out.trailer_native_ns && out.trailer_ts_ns) out.native_speedup_trailer = out.trailer_ts_ns / out.trailer_native_ns;
 out.native_faster = (out.native_speedup_checksum ?? 0) > 1 && (out.native_speedup_trailer ?? 0) > 1;
+// The encoder reads this to decide, so the choice rests on this machine's measurement.
+mkdirSync(dirname(nativeChoicePath()), { recursive: true });
+writeFileSync(nativeChoicePath(), JSON.stringify({ ...out, measured_at: new Date().toISOString() }, null, 2));
 if (!json) {
   console.log(native ? `native/ts speedup: checksum ${out.native_speedup_checksum?.toFixed(2)}x, trailer ${out.native_speedup_trailer?.toFixed(2)}x -> ${out.native_faster ? 'native is faster' : 'TypeScript stays the default'}` : 'native helper not built (no cargo?): TypeScript only');
 }

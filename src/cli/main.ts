@@ -102,6 +102,17 @@ program
   });
 
 program
+  .command('bench')
+  .description('run a benchmark: codec | ipc | rtt | gate | store | match | book | engine | sim | native (after `npm run build`)')
+  .argument('<name>', 'benchmark name')
+  .argument('[args...]', 'passed to the benchmark, e.g. --json, --quick, --update-baseline')
+  .allowUnknownOption(true)
+  .action(async (name: string, args: string[]) => {
+    const { runBench } = await import('./bench.js');
+    process.exitCode = await runBench(name, args);
+  });
+
+program
   .command('check-config')
   .description('validate a config file and say exactly which field is wrong and why')
   .argument('<file>', 'JSON config file')

@@ -7,6 +7,7 @@
 import { asciiBytes } from './ascii.js';
 
 import { checksum } from './checksum.js';
+import { nativeHelperIfEnabled, type NativeHelper } from './native.js';
 import { TimestampWriter, type TimestampPrecision } from './time.js';
 
 // Local copies on purpose: V8 reloads an imported binding on every use, which slows per-byte loops.
@@ -25,6 +26,8 @@ export interface EncoderOptions {
   capacity?: number;
   /** SendingTime fraction digits: 3 (ms, default) or 6 (µs). */
   timestampPrecision?: TimestampPrecision;
+  /** CheckSum trailer through the napi-rs helper; default: where bench:native measured it faster. */
+  native?: NativeHelper | null;
 }
 
 export class FixEncoder {
@@ -40,6 +43,7 @@ export class FixEncoder {
   private readonly time = new TimestampWriter();
   private readonly precision: TimestampPrecision;
   private readonly limit: number;
+  private readonly native: NativeHelper | null;
 
   constructor(options: EncoderOptions) {
     const capacity = options.capacity ?? 65536;
@@ -49,6 +53,7 @@ export class FixEncoder {
     this.senderPart = asciiBytes(`\x0149=${options.senderCompID}\x0152=`);
     this.targetPart = asciiBytes(`\x0156=${options.targetCompID}\x01`);
     this.precision = options.timestampPrecision ?? 3;
+    this.native = options.native === undefined ? nativeHelperIfEnabled() : options.native;
   }
 
   /** Changes CompIDs (e.g. an acceptor learning its counterparty at logon). Not for the hot path. */
@@ -170,13 +175,18 @@ export class FixEncoder {
     do { buf[p--] = DIGIT_0 + (v % 10); v = Math.floor(v / 10); } while (v > 0);
     const start = p + 1 - this.beginPrefix.length;
     copySmall(this.beginPrefix, buf, start);
-    const sum = checksum(buf, start, this.pos);
-    let q = this.pos;
-    buf[q++] = 0x31; buf[q++] = 0x30; buf[q++] = EQUALS;
-    buf[q++] = DIGIT_0 + Math.floor(sum / 100);
-    buf[q++] = DIGIT_0 + (Math.floor(sum / 10) % 10);
-    buf[q++] = DIGIT_0 + (sum % 10);
-    buf[q++] = SOH;
+    let q: number;
+    if (this.native !== null) {
+      q = this.native.writeTrailer(buf, start, this.pos);
+    } else {
+      const sum = checksum(buf, start, this.pos);
+      q = this.pos;
+      buf[q++] = 0x31; buf[q++] = 0x30; buf[q++] = EQUALS;
+      buf[q++] = DIGIT_0 + Math.floor(sum / 100);
+      buf[q++] = DIGIT_0 + (Math.floor(sum / 10) % 10);
+      buf[q++] = DIGIT_0 + (sum % 10);
+      buf[q++] = SOH;
+    }
     this.start = start;
     this.length = q - start;
     return this.length;

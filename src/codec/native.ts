@@ -1,10 +1,9 @@
 /**
  * Optional native helper (native/, napi-rs) for checksum and the CheckSum trailer. The TypeScript
- * path is the default; the native one is used only when asked for (KFIX_NATIVE=1) and present, because
- * `npm run bench:native` measures which is faster and the N-API call costs more than it saves on
- * messages of a few hundred bytes (see README for the measured ratio).
+ * path is the default; the native one is used only where `npm run bench:native` measured it faster on
+ * this machine (recorded in build/native-choice.json), or when forced with KFIX_NATIVE=1.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +41,22 @@ export function loadNativeHelper(): NativeHelper | null {
   return cached;
 }
 
-/** The native helper only when the operator opted in and it is present. */
+/** Where `npm run bench:native` records which path was faster on this machine. */
+export function nativeChoicePath(): string {
+  return join(findRepoRoot(), 'build', 'native-choice.json');
+}
+
+/**
+ * The helper the encoder uses: KFIX_NATIVE=1 forces it (when built), 0 forbids it, and by default it is
+ * used only if the last `npm run bench:native` on this machine measured it faster than TypeScript.
+ */
 export function nativeHelperIfEnabled(env: NodeJS.ProcessEnv = process.env): NativeHelper | null {
-  return env.KFIX_NATIVE === '1' ? loadNativeHelper() : null;
+  if (env.KFIX_NATIVE === '0') return null;
+  if (env.KFIX_NATIVE === '1') return loadNativeHelper();
+  try {
+    const choice = JSON.parse(readFileSync(nativeChoicePath(), 'utf8')) as { native_faster?: boolean };
+    return choice.native_faster === true ? loadNativeHelper() : null;
+  } catch {
+    return null; // no measurement yet: TypeScript
+  }
 }
