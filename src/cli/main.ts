@@ -103,13 +103,45 @@ program
 
 program
   .command('bench')
-  .description('run a benchmark: codec | ipc | rtt | gate | store | match | book | engine | sim | native (after `npm run build`)')
+  .description('run a benchmark: codec | ipc | rtt | gate | store | match | book | engine | sim | native (after `npm run build`); rtt --connect measures any FIX 4.4 acceptor')
   .argument('<name>', 'benchmark name')
   .argument('[args...]', 'passed to the benchmark, e.g. --json, --quick, --update-baseline')
+  .option('--connect <host:port>', 'rtt: ping-pong against this acceptor instead of the local peers')
+  .option('--sender <compID>', 'rtt --connect: our SenderCompID')
+  .option('--target <compID>', 'rtt --connect: the acceptor\'s CompID')
+  .option('--tls', 'rtt --connect: TLS 1.3 (certificate verified)')
+  .option('--tls-ca <file>', 'rtt --connect: extra trusted CA (e.g. the simulator\'s certificate)')
+  .option('--insecure', 'rtt --connect: do not verify the certificate (UAT only; logged loudly)')
+  .option('--count <n>', 'rtt --connect: measured round trips', '10000')
+  .option('--warmup <n>', 'rtt --connect: unmeasured round trips first', '1000')
+  .option('--json', 'last line is one JSON object')
   .allowUnknownOption(true)
-  .action(async (name: string, args: string[]) => {
+  .action(async (name: string, args: string[], opts: Record<string, string | boolean | undefined>) => {
+    if (name === 'rtt' && opts.connect) {
+      const { benchConnect, parseHostPort } = await import('./bench-connect.js');
+      const hp = parseHostPort(String(opts.connect));
+      const count = Number(opts.count);
+      const warmup = Number(opts.warmup);
+      if (!hp || !opts.sender || !opts.target || !(count > 0) || !(warmup >= 0)) {
+        console.error('kfix bench rtt: --connect HOST:PORT, --sender and --target are required; --count/--warmup must be numbers');
+        process.exitCode = 2;
+        return;
+      }
+      try {
+        const r = await benchConnect({
+          ...hp, senderCompID: String(opts.sender), targetCompID: String(opts.target), tls: !!opts.tls,
+          tlsCaFile: opts.tlsCa as string | undefined, insecure: !!opts.insecure, count, warmup, json: !!opts.json,
+        });
+        if (!opts.json) console.log(`round trip to ${opts.connect} over ${r.count} orders: p50 ${r.p50_us} µs, p90 ${r.p90_us}, p99 ${r.p99_us}, p99.9 ${r.p999_us}, max ${r.max_us}; ${r.msgs_per_s} round trips/s`);
+        console.log(JSON.stringify(r));
+      } catch (err) {
+        console.error(`kfix bench rtt: ${(err as Error).message}`);
+        process.exitCode = 1;
+      }
+      return;
+    }
     const { runBench } = await import('./bench.js');
-    process.exitCode = await runBench(name, args);
+    process.exitCode = await runBench(name, [...args, ...(opts.json ? ['--json'] : [])]);
   });
 
 program

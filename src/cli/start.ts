@@ -1,35 +1,178 @@
 /**
- * `kfix start` / `npm start`: the main job. Until the simulator and strategy workers land it runs the
- * codec round trip on a burst of orders and prints a latency summary, so a fresh clone shows something real.
+ * `kfix start` / `npm start`: the whole system on one box for a few seconds. The Kraken simulator runs
+ * on free 127.0.0.1 ports with a seeded synthetic order flow; the engine logs on as the simulator's test
+ * account ALICE (signed trading logon, separate market-data session) and runs the example market maker
+ * (worker thread, XBT/USD) and imbalance taker (inline on the hot path, ETH/USD) against that flow.
+ * Then everything stops and a summary is printed: orders, fills, rejects, cancels/amends, the engine's
+ * latency percentiles and the simulator's own per-order processing time.
+ * Exit code 0 when orders were acknowledged and filled; 1 with a reason otherwise.
  */
-import { Decimal, FixEncoder, FixFramer, getDictionary, msgTypeCode, SystemClock, type MessageView } from '../codec/index.js';
+import { fileURLToPath } from 'node:url';
+import { INTERVAL_NAMES, Interval, startEngine, type EngineCounters, type EngineHandle, type Percentiles } from '../engine/index.js';
+import type { InstrumentSpec } from '../kraken/index.js';
+import { DEFAULT_ACCOUNTS, DEFAULT_INSTRUMENTS, startKrakenSimulator, TARGET_COMP_IDS, type SimulatorHandle, type SimulatorStats } from '../sim/index.js';
+import { isTypeScript } from '../strategy/loader.js';
 
-export async function runStart(): Promise<number> {
-  const clock = new SystemClock();
-  const encoder = new FixEncoder({ senderCompID: 'CLIENT', targetCompID: 'KRAKEN-TRD' });
-  const framer = new FixFramer(getDictionary({ kraken: true }));
-  const px = new Decimal();
-  const samples: number[] = [];
-  let parsed = 0;
-  const handler = {
-    onMessage(view: MessageView) {
-      if (view.getDecimal(44, px)) parsed++;
-    },
-    onError() {},
-  };
-  const n = 200_000;
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    encoder.begin(msgTypeCode('D'), i + 1, clock.nowMicros())
-      .int(11, 1_700_000_000_000_000 + i).char(40, 0x32).decimal(38, 125, 3).decimal(44, 8_412_35 + (i % 100), 1)
-      .char(54, 0x31).str(55, 'XBT/USD').char(59, 0x31).timestamp(60, clock.nowMicros());
-    encoder.finish();
-    framer.push(encoder.message(), handler);
-    if (i % 100 === 0) samples.push(Number(process.hrtime.bigint() - t0));
+export interface StartOptions {
+  /** How long the strategies trade. Default 5000 ms. */
+  durationMs?: number;
+  /** Simulator seed (order ids and synthetic flow). Default 42. */
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+const SYMBOLS = ['XBT/USD', 'ETH/USD'];
+const STEP_TIMEOUT_MS = 15_000;
+
+/** Example strategy module: compiled .js next to this file's build, the .ts source under tsx/vitest. */
+function exampleModule(name: string): string {
+  const ext = isTypeScript(import.meta.url) ? 'ts' : 'js';
+  return fileURLToPath(new URL(`../../examples/strategies/${name}.${ext}`, import.meta.url));
+}
+
+function instrumentSpecs(): InstrumentSpec[] {
+  return SYMBOLS.map((symbol) => {
+    const i = DEFAULT_INSTRUMENTS.find((x) => x.symbol === symbol)!;
+    return {
+      symbol: i.symbol,
+      venue: i.venue,
+      tickSize: i.tickSize,
+      priceDecimals: i.priceDecimals,
+      qtyIncrement: i.lotSize,
+      qtyDecimals: i.qtyDecimals,
+      qtyMin: i.minQty,
+      qtyMax: i.maxQty,
+      minCost: i.minCost,
+    };
+  });
+}
+
+function withTimeout<T>(p: Promise<T>, what: string, ms = STEP_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function runStart(options: StartOptions = {}): Promise<number> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const durationMs = options.durationMs ?? 5_000;
+  const seed = options.seed ?? 42;
+  const alice = DEFAULT_ACCOUNTS.find((a) => a.name === 'alice')!;
+  const cred = alice.spot!;
+  let sim: SimulatorHandle | undefined;
+  let engine: EngineHandle | undefined;
+  try {
+    sim = await withTimeout(
+      startKrakenSimulator({
+        host: '127.0.0.1',
+        ports: { spotTrading: 0, spotMd: 0, derivTrading: 0, derivMd: 0, derivMdL3: 0, spotMdL3: 0 },
+        seed,
+        tickMs: 10,
+        // A market maker amends often: the 'pro' tier's rate limit (§8) lets it requote every ~100 ms.
+        accounts: DEFAULT_ACCOUNTS.map((a) => (a.name === 'alice' ? { ...a, tier: 'pro' as const } : a)),
+        flow: { seed, stepMs: 20, actionsPerStep: 3, takeFraction: 0.25 },
+      }),
+      'starting the simulator',
+    );
+    log(`kfix start: Kraken simulator on 127.0.0.1 (spot trading :${sim.ports.spotTrading}, spot L2 market data :${sim.ports.spotMd}), seed ${seed}`);
+    engine = await withTimeout(
+      startEngine({
+        host: '127.0.0.1',
+        port: sim.ports.spotTrading,
+        senderCompID: cred.senderCompID,
+        targetCompID: TARGET_COMP_IDS.spotTrading,
+        credentials: { apiKey: cred.apiKey, secretBase64: cred.apiSecret },
+        marketData: { port: sim.ports.spotMd, senderCompID: cred.senderCompID, targetCompID: TARGET_COMP_IDS.spotMd, depth: 10 },
+        instruments: instrumentSpecs(),
+        strategies: [
+          {
+            name: 'market-maker',
+            module: exampleModule('market-maker'),
+            mode: 'worker',
+            params: { symbol: 'XBT/USD', halfSpreadTicks: 1, minRequoteMs: 100, requoteTicks: 2, maxPositionLots: 5 },
+          },
+          {
+            name: 'imbalance-taker',
+            module: exampleModule('imbalance-taker'),
+            mode: 'inline',
+            params: { symbol: 'ETH/USD', levels: 3, threshold: 0.3, cooldownMs: 100, maxPositionLots: 5 },
+          },
+        ],
+        logonTimeoutMs: 5_000,
+      }),
+      'starting the engine',
+    );
+    log(`engine logged on as ${cred.senderCompID} (trading ${TARGET_COMP_IDS.spotTrading}, market data ${TARGET_COMP_IDS.spotMd}); trading for ${(durationMs / 1000).toFixed(1)} s ...`);
+    await sleep(durationMs);
+    const health = engine.health();
+    await withTimeout(engine.stop(), 'stopping the engine');
+    const counters = engine.counters();
+    const latency = engine.latency();
+    const simStats = sim.stats();
+    await withTimeout(sim.close(), 'closing the simulator');
+    sim = undefined;
+
+    const pct = (i: number) => latency.percentiles(i);
+    printSummary(log, counters, simStats, {
+      roundTrip: pct(Interval.ROUND_TRIP),
+      wireToStrategy: pct(Interval.WIRE_TO_STRATEGY),
+      strategyToWire: pct(Interval.STRATEGY_TO_WIRE),
+      parse: pct(Interval.PARSE),
+    });
+    const errors = health.errors.filter((e) => e.final || e.source === 'engine');
+    for (const e of health.errors) log(`  note: ${e.source}${e.strategy ? ` ${e.strategy}` : ''}: ${e.message}`);
+    const failures: string[] = [];
+    if (counters.ordersSent === 0) failures.push('no order was sent');
+    if (counters.erNew === 0) failures.push('no order was acknowledged');
+    if (counters.erFills === 0) failures.push('nothing traded (no fills)');
+    if (counters.mdMessages === 0) failures.push('no market data arrived');
+    if (errors.length > 0) failures.push(`${errors.length} engine/strategy failure(s)`);
+    for (const s of health.strategies) if (s.state === 'failed' || s.state === 'crashed') failures.push(`strategy ${s.name} ${s.state}: ${s.lastError ?? ''}`);
+    if (failures.length > 0) {
+      log(`kfix start: FAILED: ${failures.join('; ')}`);
+      return 1;
+    }
+    log('kfix start: ok');
+    return 0;
+  } catch (err) {
+    log(`kfix start: FAILED: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    await engine?.stop().catch(() => undefined);
+    await sim?.close().catch(() => undefined);
   }
-  samples.sort((a, b) => a - b);
-  const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!;
-  console.log(`kfix codec demo: ${n} NewOrderSingles encoded and parsed back (${parsed} prices read exactly)`);
-  console.log(`encode+parse per order: p50 ${(pct(0.5) / 1000).toFixed(2)} µs, p99 ${(pct(0.99) / 1000).toFixed(2)} µs, p99.9 ${(pct(0.999) / 1000).toFixed(2)} µs`);
-  return parsed === n ? 0 : 1;
+}
+
+interface Latencies {
+  roundTrip: Percentiles;
+  wireToStrategy: Percentiles;
+  strategyToWire: Percentiles;
+  parse: Percentiles;
+}
+
+function printSummary(log: (l: string) => void, c: EngineCounters, s: SimulatorStats, l: Latencies): void {
+  const n = (v: number) => String(Math.round(v));
+  log('');
+  log('summary');
+  log(`  orders sent      ${n(c.ordersSent)} new, ${n(c.amendsSent)} amends, ${n(c.cancelsSent)} cancels, ${n(c.massCancelsSent)} mass cancels`);
+  log(`  acknowledged     ${n(c.erNew)} new, ${n(c.erReplaced)} replaced, ${n(c.erCanceled)} canceled`);
+  log(`  fills            ${n(c.erFills)}`);
+  log(`  rejects          venue ${n(c.erRejected + c.rejectsIn)} (${n(c.erRejected)} order rejects, ${n(c.rejectsIn)} session/business/cancel rejects), local ${n(c.commandsRejected)}`);
+  log(`  market data      ${n(c.mdMessages)} messages, ${n(c.mdEntries)} entries, ${n(c.mdConflated)} conflated, ${n(c.mdRequests)} request(s), ${n(c.mdRejects)} rejected`);
+  log(`  simulator        ${s.ordersReceived} orders received, ${s.executionReports} execution reports, ${s.rejects} rejects, ${s.rateLimitRejects} rate-limited, ${s.flowOrders} synthetic flow orders`);
+  log('');
+  log('latency (µs)                          count      p50      p90      p99    p99.9      max');
+  const row = (name: string, p: Percentiles) =>
+    log(`  ${name.padEnd(34)}${String(p.count).padStart(7)}${[p.p50_us, p.p90_us, p.p99_us, p.p999_us, p.max_us].map((v) => v.toFixed(1).padStart(9)).join('')}`);
+  row('round trip (order -> ack)', l.roundTrip);
+  row('wire -> strategy', l.wireToStrategy);
+  row('strategy -> wire', l.strategyToWire);
+  row('parse (socket read -> parsed)', l.parse);
+  const o = s.orderProcessing;
+  log(`  simulator per-order processing   ${String(o.count).padStart(7)}${[o.p50Us, NaN, o.p99Us, o.p999Us, o.maxUs].map((v) => (Number.isNaN(v) ? '        -' : v.toFixed(1).padStart(9))).join('')}   (mean ${o.meanUs.toFixed(1)})`);
+  void INTERVAL_NAMES;
 }

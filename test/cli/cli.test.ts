@@ -197,3 +197,38 @@ describe('kfix sim', () => {
     expect(kfix(['sim', '--profile', 'at', '--port', '99999']).code).toBe(2);
   });
 });
+
+describe('kfix bench rtt --connect', () => {
+  it('measures ping-pong round trips against a QuickFIX acceptor and ends with one JSON line', async () => {
+    const { QfProcess, buildQuickfix, quickfixAvailable } = await import('../at/qf-peer.js');
+    if (!quickfixAvailable()) {
+      console.warn('SKIPPED: libquickfix-dev is not installed');
+      return;
+    }
+    buildQuickfix(['qf-peer']);
+    const peer = QfProcess.start('qf-peer', ['--role', 'acceptor', '--port', '0', '--sender', 'QFACC', '--target', 'KFIXBENCH', '--max-seconds', '60']);
+    try {
+      const ready = await peer.waitFor(/^READY (\d+)/, 15_000);
+      const port = Number(ready[1]);
+      const { spawn } = await import('node:child_process');
+      const child = spawn(process.execPath, [KFIX, 'bench', 'rtt', '--connect', `127.0.0.1:${port}`, '--sender', 'KFIXBENCH', '--target', 'QFACC', '--count', '300', '--warmup', '30', '--json'], { cwd: ROOT });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      expect(code).toBe(0);
+      const last = JSON.parse(out.trim().split('\n').pop()!);
+      for (const k of ['p50_us', 'p90_us', 'p99_us', 'p999_us', 'max_us', 'msgs_per_s']) expect(last[k], k).toBeGreaterThan(0);
+      expect(last.p50_us).toBeLessThanOrEqual(last.p99_us);
+      expect(last.count).toBe(300);
+    } finally {
+      await peer.stop();
+    }
+  }, 60_000);
+
+  it('explains a refused connection and exits 1; missing arguments exit 2', () => {
+    const refused = kfix(['bench', 'rtt', '--connect', '127.0.0.1:1', '--sender', 'A', '--target', 'B', '--count', '5']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/ECONNREFUSED/);
+    expect(kfix(['bench', 'rtt', '--connect', 'nohost']).code).toBe(2);
+  });
+});
