@@ -36,6 +36,38 @@ export type StoreConfig =
   | { kind: 'memory' }
   | { kind: 'journal'; dir: string };
 
+/**
+ * Kraken serves market data on its own sessions (spot L2: port 4000, TargetCompID KRAKEN-MD): CompID-only
+ * Logon, then a MarketDataRequest. The hot path owns this second session too, so book updates reach
+ * strategies through the same decoder and queues as if they came on the trading session.
+ */
+export interface MarketDataConfig {
+  port: number;
+  /** Default: the trading session's host. */
+  host?: string;
+  senderCompID: string;
+  targetCompID: string;
+  /** MarketDepth (264): levels per side. Kraken accepts 0 (full), 1, 10, 25, 100, 500, 1000. Default 10. */
+  depth?: number;
+  tls?: { servername?: string; ca?: string; verify?: boolean };
+  heartBtIntSec?: number;
+  /** First reconnect delay after the session dropped (doubles up to 5 s). Default 250 ms. */
+  reconnectMs?: number;
+}
+
+export interface ResolvedMarketDataConfig {
+  host: string;
+  port: number;
+  senderCompID: string;
+  targetCompID: string;
+  depth: number;
+  tls: { servername?: string; ca?: string; verify: boolean } | null;
+  heartBtIntSec: number;
+  reconnectMs: number;
+}
+
+const MD_DEPTHS = [0, 1, 10, 25, 100, 500, 1000];
+
 export interface EngineConfig {
   host?: string;
   port: number;
@@ -72,6 +104,8 @@ export interface EngineConfig {
   restartBackoffMs?: number;
   /** Latency samples buffered per thread between main-thread drains. Default 65536. */
   latencyRingSize?: number;
+  /** A separate market-data session (Kraken's MD ports); omit when the venue pushes data on the trading session. */
+  marketData?: MarketDataConfig;
 }
 
 export interface ResolvedStrategy {
@@ -102,6 +136,7 @@ export interface ResolvedEngineConfig {
   maxStrategyRestarts: number;
   restartBackoffMs: number;
   latencyRingSize: number;
+  marketData: ResolvedMarketDataConfig | null;
 }
 
 function pow2AtLeast(name: string, v: number, min: number): number {
@@ -166,5 +201,25 @@ export function resolveEngineConfig(c: EngineConfig): ResolvedEngineConfig {
     maxStrategyRestarts: c.maxStrategyRestarts ?? 5,
     restartBackoffMs: c.restartBackoffMs ?? 100,
     latencyRingSize: c.latencyRingSize ?? 1 << 16,
+    marketData: c.marketData === undefined ? null : resolveMarketData(c.marketData, c.host ?? '127.0.0.1', c.heartBtIntSec ?? 30),
+  };
+}
+
+function resolveMarketData(m: MarketDataConfig, host: string, heartBtIntSec: number): ResolvedMarketDataConfig {
+  if (m === null || typeof m !== 'object') throw new Error('engine config: marketData must be an object');
+  if (!Number.isInteger(m.port) || m.port < 1 || m.port > 65535) throw new Error(`engine config: marketData.port must be 1..65535, got ${m.port}`);
+  const depth = m.depth ?? 10;
+  if (!MD_DEPTHS.includes(depth)) throw new Error(`engine config: marketData.depth must be one of ${MD_DEPTHS.join(', ')} (Kraken's MarketDepth values), got ${depth}`);
+  const reconnectMs = m.reconnectMs ?? 250;
+  if (!(reconnectMs > 0)) throw new Error(`engine config: marketData.reconnectMs must be > 0, got ${reconnectMs}`);
+  return {
+    host: m.host ?? host,
+    port: m.port,
+    senderCompID: compId('marketData.senderCompID', m.senderCompID),
+    targetCompID: compId('marketData.targetCompID', m.targetCompID),
+    depth,
+    tls: m.tls ? { ...m.tls, verify: m.tls.verify ?? true } : null,
+    heartBtIntSec: m.heartBtIntSec ?? heartBtIntSec,
+    reconnectMs,
   };
 }

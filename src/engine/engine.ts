@@ -17,7 +17,7 @@ import type { EngineCommand, EngineWorkerData, EngineWorkerMessage } from './wor
 export type EngineState = 'running' | 'disconnected' | 'stopping' | 'stopped' | 'failed';
 
 export interface EngineError {
-  source: 'engine' | 'session' | 'strategy';
+  source: 'engine' | 'session' | 'strategy' | 'market-data';
   strategy?: string;
   message: string;
   /** Restart already scheduled (strategy) or nothing more will happen. */
@@ -35,6 +35,21 @@ export interface EngineHealth {
   /** Latency samples lost because a ring was not drained in time. */
   latencySamplesDropped: number;
   uptimeMs: number;
+  /** The separate market-data session (config.marketData), or null when there is none. */
+  marketData: MarketDataHealth | null;
+}
+
+export interface MarketDataHealth {
+  /** src/session state name of the market-data session. */
+  session: string;
+  loggedOn: boolean;
+  logons: number;
+  disconnects: number;
+  /** MarketDataRequests sent (one per logon). */
+  requests: number;
+  /** MarketDataRequestReject (35=Y) and session/business rejects received. */
+  rejects: number;
+  lastReject: string | null;
 }
 
 export interface EngineHandle {
@@ -76,6 +91,7 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
   const drain = (): void => {
     for (const r of rings) histograms.drainFrom(r);
   };
+  const mdStatus = { lastReject: null as string | null };
   const inlineStatus = new Map<string, { restarts: number; lastError: string | null; failed: boolean }>();
   for (const s of config.strategies) if (s.mode === 'inline') inlineStatus.set(s.name, { restarts: 0, lastError: null, failed: false });
 
@@ -132,6 +148,14 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
         }
         case 'fatal':
           pushError({ source: 'engine', message: m.message, final: false, at: Date.now() });
+          break;
+        case 'md-session':
+          if (m.event === 'reject') {
+            mdStatus.lastReject = m.text;
+            pushError({ source: 'market-data', message: `market-data request rejected: ${m.text}`, final: false, at: Date.now() });
+          } else if (m.event === 'disconnected' && state === 'running') {
+            pushError({ source: 'market-data', message: `market-data session disconnected (reconnecting): ${m.text}`, final: false, at: Date.now() });
+          }
           break;
         case 'stopped':
           stoppedResolve?.();
@@ -197,7 +221,7 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
       if (id < 0 || id >= INTERVAL_NAMES.length) throw new RangeError(`hgrm: unknown stage ${stage} (one of ${INTERVAL_NAMES.join(', ')})`);
       return histograms.hgrm(id);
     },
-    health: () => health(config, memory, host, inlineStatus, state, errors, rings, startedAt),
+    health: () => health(config, memory, host, inlineStatus, state, errors, rings, startedAt, mdStatus.lastReject),
   };
 }
 
@@ -210,6 +234,7 @@ function health(
   errors: EngineError[],
   rings: LatencyRing[],
   startedAt: number,
+  mdLastReject: string | null,
 ): EngineHealth {
   const counters = readCounters(memory.counters);
   const sessionState = SESSION_STATE_NAMES[counters.sessionState] ?? String(counters.sessionState);
@@ -235,6 +260,20 @@ function health(
     errors: [...errors],
     latencySamplesDropped: rings.reduce((n, r) => n + r.dropped(), 0),
     uptimeMs: performance.now() - startedAt,
+    marketData: config.marketData === null ? null : mdHealth(counters, mdLastReject),
+  };
+}
+
+function mdHealth(c: EngineCounters, lastReject: string | null): MarketDataHealth {
+  const session = SESSION_STATE_NAMES[c.mdSessionState] ?? String(c.mdSessionState);
+  return {
+    session,
+    loggedOn: session === 'Active' || session === 'ResendInProgress',
+    logons: c.mdLogons,
+    disconnects: c.mdDisconnects,
+    requests: c.mdRequests,
+    rejects: c.mdRejects,
+    lastReject,
   };
 }
 

@@ -34,6 +34,8 @@ import type { ResolvedEngineConfig } from './config.js';
 import { CommandEncoder } from './outbound.js';
 import { InboundDecoder } from './inbound.js';
 import { LatencyRing } from './latency.js';
+import { MarketDataSession, type MarketDataReport } from './md-session.js';
+import { RoundTripTable } from './round-trip.js';
 import { EngineCounter, type EngineMemory } from './memory.js';
 import { SequenceStore } from './seq-store.js';
 import { EventSink } from './sinks.js';
@@ -45,7 +47,8 @@ export type HotPathReport =
   | { type: 'session'; state: string; text: string }
   | { type: 'disconnected'; reason: string }
   | { type: 'strategy-failure'; strategy: string; message: string; stack: string; restarts: number; final: boolean }
-  | { type: 'fatal'; message: string; stack: string };
+  | { type: 'fatal'; message: string; stack: string }
+  | MarketDataReport;
 
 type WaitAsyncResult = { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number, t?: number) => WaitAsyncResult }).waitAsync;
@@ -63,6 +66,8 @@ interface InlineSlot {
 export class HotPath {
   readonly session: FixSession;
   readonly link: SocketLink;
+  /** The separate market-data session (config.marketData), or null. */
+  readonly md: MarketDataSession | null;
   private readonly config: ResolvedEngineConfig;
   private readonly memory: EngineMemory;
   private readonly counters: Float64Array;
@@ -78,6 +83,9 @@ export class HotPath {
   private readonly clock = new SystemClock();
   private readonly loopFn = (): void => this.loop();
   private readonly wakeFn = (): void => this.wake();
+  private readonly afterInboundFn = (): void => this.afterInbound();
+  /** Set once the market-data session (if any) is logged on too: 'logged-on' means ready to trade. */
+  private ready = false;
   private loopScheduled = false;
   private waiting = false;
   private lastActiveMs = 0;
@@ -111,8 +119,12 @@ export class HotPath {
       resendPolicy: 'gap-fill-all',
       application: this.application(config),
     });
-    this.decoder = new InboundDecoder(this.sinks, this.gate, this.counters, this.ring);
-    this.encoder = new CommandEncoder(this.session, this.link, this.gate, this.sinks, this.counters, this.ring, this.clock);
+    const roundTrips = new RoundTripTable();
+    this.decoder = new InboundDecoder(this.sinks, this.gate, this.counters, this.ring, roundTrips);
+    this.encoder = new CommandEncoder(this.session, this.link, this.gate, this.sinks, this.counters, this.ring, this.clock, roundTrips);
+    this.md = config.marketData === null
+      ? null
+      : new MarketDataSession(config.marketData, config.instruments.map((i) => i.symbol), this.decoder, this.counters, this.afterInboundFn, report);
     for (const s of config.strategies) {
       if (s.mode === 'inline') this.inline.push({ index: s.index, name: s.name, def: null, runner: null, restarts: 0, failed: false, timer: null });
     }
@@ -137,6 +149,16 @@ export class HotPath {
     this.session.onConnect(this.link);
     this.timer = setInterval(() => this.onTick(), 100);
     await loggedOn;
+    if (this.md !== null) {
+      const m = this.config.marketData!;
+      try {
+        await this.md.start(this.config.logonTimeoutMs);
+      } catch (err) {
+        throw new Error(`market-data session ${m.senderCompID}->${m.targetCompID} at ${m.host}:${m.port}: ${(err as Error).message}`);
+      }
+      this.report({ type: 'logged-on' });
+    }
+    this.ready = true;
     for (const slot of this.inline) this.startInline(slot);
     this.lastActiveMs = performance.now();
     this.scheduleLoop();
@@ -147,6 +169,11 @@ export class HotPath {
   private onData(chunk: Uint8Array, tRead: number): void {
     this.decoder.tRead = tRead;
     this.session.onBytes(chunk);
+    this.afterInbound();
+  }
+
+  /** After bytes from either session: run strategies and commands, and keep the loop going. */
+  private afterInbound(): void {
     this.afterWork();
     if (!this.stopped) {
       this.lastActiveMs = performance.now();
@@ -285,7 +312,7 @@ export class HotPath {
         this.counters[EngineCounter.LOGONS]++;
         this.counters[EngineCounter.SESSION_STATE] = this.session.state;
         this.sessionStatus(SsState.Active, SsEvent.LoggedOn);
-        this.report({ type: 'logged-on' });
+        if (this.ready || this.md === null) this.report({ type: 'logged-on' });
         this.logonWaiter?.();
       },
       onLogout: (_s, reason) => {
@@ -324,6 +351,7 @@ export class HotPath {
   private onTick(): void {
     try {
       this.session.onTimer();
+      this.md?.onTimer();
     } catch (err) {
       this.report({ type: 'fatal', message: (err as Error).message, stack: (err as Error).stack ?? '' });
     }
@@ -395,6 +423,7 @@ export class HotPath {
       slot.runner = null;
     }
     this.afterWork();
+    const mdStopped = this.md?.stop(Math.min(timeoutMs, 1_000));
     if (this.session.isLoggedOn) this.session.logout('');
     const deadline = performance.now() + timeoutMs;
     while (this.session.state !== SessionState.Disconnected && performance.now() < deadline) {
@@ -404,6 +433,7 @@ export class HotPath {
     if (this.timer !== null) clearInterval(this.timer);
     this.session.onDisconnect('engine stopped');
     this.link.destroy();
+    await mdStopped;
     this.bell.disarm();
     this.syncCounters();
   }

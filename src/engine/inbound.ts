@@ -23,6 +23,7 @@ import type { OrderGate } from '../strategy/gate.js';
 import { MdFlag } from '../strategy/protocol.js';
 import { Interval, type LatencyRing } from './latency.js';
 import { EngineCounter } from './memory.js';
+import { numericField, type RoundTripTable } from './round-trip.js';
 import type { EventSink } from './sinks.js';
 
 const MT_EXECUTION_REPORT = 0x38;
@@ -56,6 +57,7 @@ export class InboundDecoder {
     private readonly gate: OrderGate,
     private readonly counters: Float64Array,
     private readonly ring: LatencyRing,
+    private readonly roundTrips: RoundTripTable | null = null,
   ) {}
 
   onMessage(view: MessageView, possDup: boolean): void {
@@ -66,16 +68,41 @@ export class InboundDecoder {
     const mt = view.msgTypeCode;
     if (mt === MT_EXECUTION_REPORT) {
       c[EngineCounter.EXECUTION_REPORTS]++;
+      this.roundTrip(view);
+      this.countExecType(view);
       this.executionReport(view, possDup, tParse);
     } else if (mt === MT_SNAPSHOT || mt === MT_INCREMENTAL) {
       c[EngineCounter.MD_MESSAGES]++;
       this.marketData(view, mt === MT_SNAPSHOT, tParse);
     } else if (mt === MT_REJECT || mt === MT_CANCEL_REJECT || mt === MT_BUSINESS_REJECT) {
       c[EngineCounter.REJECTS_IN]++;
+      if (mt === MT_CANCEL_REJECT) this.roundTrip(view);
       this.reject(view, mt, possDup, tParse);
     } else {
       c[EngineCounter.IGNORED_MESSAGES]++;
     }
+  }
+
+  private countExecType(view: MessageView): void {
+    const t = view.getChar(150);
+    const c = this.counters;
+    if (t === 0x30) c[EngineCounter.ER_NEW]++;
+    else if (t === 0x46) c[EngineCounter.ER_FILLS]++;
+    else if (t === 0x38) c[EngineCounter.ER_REJECTED]++;
+    else if (t === 0x34) c[EngineCounter.ER_CANCELED]++;
+    else if (t === 0x35) c[EngineCounter.ER_REPLACED]++;
+  }
+
+  /** The first answer read for a ClOrdID we sent closes its round trip (command written -> answer read). */
+  private roundTrip(view: MessageView): void {
+    const rt = this.roundTrips;
+    if (rt === null) return;
+    const i = view.indexOf(11);
+    if (i < 0) return;
+    const id = numericField(view.buffer, view.offsets[i]!, view.lengths[i]!);
+    if (id <= 0) return;
+    const ns = rt.answered(id, this.tRead);
+    if (ns >= 0) this.ring.record(Interval.ROUND_TRIP, ns);
   }
 
   // ---------------------------------------------------------------- routing

@@ -11,9 +11,9 @@
  * (engine.ts) must never touch a FIX message: it sees counters, latency samples and control messages.
  */
 export { startEngine } from './engine.js';
-export type { EngineHandle, EngineHealth, EngineError, EngineOptions, EngineState } from './engine.js';
+export type { EngineHandle, EngineHealth, MarketDataHealth, EngineError, EngineOptions, EngineState } from './engine.js';
 export { resolveEngineConfig } from './config.js';
-export type { EngineConfig, EngineStrategyConfig, IdleStrategy, ResolvedEngineConfig, StoreConfig, StrategyMode } from './config.js';
+export type { EngineConfig, EngineStrategyConfig, MarketDataConfig, IdleStrategy, ResolvedEngineConfig, StoreConfig, StrategyMode } from './config.js';
 export { EngineCounter, ENGINE_COUNTER_NAMES, type EngineCounters } from './memory.js';
 export { Interval, INTERVAL_NAMES, LatencyHistograms, LatencyRing, Stage, type Percentiles } from './latency.js';
 export { SequenceStore } from './seq-store.js';

@@ -40,15 +40,38 @@ export const EngineCounter = {
   /** src/session SessionState of the FIX session. */
   SESSION_STATE: ENGINE_SESSION_STATE_SLOT,
   SOCKET_PAUSES: 23,
+  /** The separate market-data session (config.marketData): src/session SessionState, logons, drops. */
+  MD_SESSION_STATE: 24,
+  MD_LOGONS: 25,
+  MD_DISCONNECTS: 26,
+  /** MarketDataRequests sent (one per logon). */
+  MD_REQUESTS: 27,
+  /** MarketDataRequestReject (35=Y) and session/business rejects received on the market-data session. */
+  MD_REJECTS: 28,
+  MD_BYTES_IN: 29,
+  /** Commands written to the venue, by kind. */
+  ORDERS_SENT: 30,
+  AMENDS_SENT: 31,
+  CANCELS_SENT: 32,
+  MASS_CANCELS_SENT: 33,
+  STATUS_REQUESTS_SENT: 34,
+  /** ExecutionReports read, by ExecType (150): 0 New, F Trade, 8 Rejected, 4 Canceled, 5 Replaced. */
+  ER_NEW: 35,
+  ER_FILLS: 36,
+  ER_REJECTED: 37,
+  ER_CANCELED: 38,
+  ER_REPLACED: 39,
 } as const satisfies Record<string, number>;
 export const ENGINE_COUNTER_NAMES = [
   'reads', 'bytesIn', 'writes', 'bytesOut', 'appMessagesIn', 'executionReports', 'rejectsIn', 'mdMessages',
   'mdEntries', 'mdConflated', 'mdDropped', 'eventsEnqueued', 'eventsBacklogged', 'eventsSpilled', 'commands',
   'commandsSent', 'commandsRejected', 'writeCopies', 'logons', 'disconnects', 'inlineCrashes', 'ignoredMessages',
-  'sessionState', 'socketPauses',
+  'sessionState', 'socketPauses', 'mdSessionState', 'mdLogons', 'mdDisconnects', 'mdRequests', 'mdRejects', 'mdBytesIn',
+  'ordersSent', 'amendsSent', 'cancelsSent', 'massCancelsSent', 'statusRequestsSent', 'erNew', 'erFills', 'erRejected',
+  'erCanceled', 'erReplaced',
 ] as const;
 export type EngineCounters = Record<(typeof ENGINE_COUNTER_NAMES)[number], number>;
-const COUNTER_SLOTS = 32;
+const COUNTER_SLOTS = 64;
 
 export interface EngineMemory {
   doorbell: SharedArrayBuffer;

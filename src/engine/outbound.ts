@@ -31,6 +31,7 @@ import { toUnits, type OrderGate } from '../strategy/gate.js';
 import { LocalRejectCode, LOCAL_REJECT_MSG_TYPE, localRejectText } from '../strategy/protocol.js';
 import { Interval, type LatencyRing } from './latency.js';
 import { EngineCounter } from './memory.js';
+import type { RoundTripTable } from './round-trip.js';
 import type { EventSink } from './sinks.js';
 import type { SocketLink } from './socket-io.js';
 
@@ -66,6 +67,7 @@ export class CommandEncoder implements RecordHandler {
     private readonly counters: Float64Array,
     private readonly ring: LatencyRing,
     private readonly clock: Clock,
+    private readonly roundTrips: RoundTripTable | null = null,
   ) {
     for (let n = 0; n <= 64; n++) this.scratch.push(new Uint8Array(n));
   }
@@ -113,7 +115,7 @@ export class CommandEncoder implements RecordHandler {
     if (stopPx > 0) enc.decimal(99, stopPx, gi.priceScale);
     const stp = c.u8(PL.stpMode);
     if (stp !== 0) enc.char(7928, 0x30 + stp - 1);
-    this.send(c);
+    this.send(c, EngineCounter.ORDERS_SENT);
   }
 
   private cancel(c: Cursor): void {
@@ -129,7 +131,7 @@ export class CommandEncoder implements RecordHandler {
     enc.char(54, c.u8(CX.side));
     enc.bytes(55, this.gate.instruments[id]!.symbolBytes);
     enc.timestamp(60, this.clock.nowMicros());
-    this.send(c);
+    this.send(c, EngineCounter.CANCELS_SENT);
   }
 
   private amend(c: Cursor): void {
@@ -153,7 +155,7 @@ export class CommandEncoder implements RecordHandler {
     enc.char(40, c.u8(AM.ordType));
     enc.char(59, c.u8(AM.timeInForce));
     if (price > 0) enc.decimal(44, price, gi.priceScale);
-    this.send(c);
+    this.send(c, EngineCounter.AMENDS_SENT);
   }
 
   private massCancel(c: Cursor): void {
@@ -167,7 +169,7 @@ export class CommandEncoder implements RecordHandler {
     enc.char(530, type === 0 ? 0x37 : type);
     if (bySymbol) enc.bytes(55, this.gate.instruments[id]!.symbolBytes);
     enc.timestamp(60, this.clock.nowMicros());
-    this.send(c);
+    this.send(c, EngineCounter.MASS_CANCELS_SENT);
   }
 
   private status(c: Cursor): void {
@@ -183,7 +185,7 @@ export class CommandEncoder implements RecordHandler {
     const side = c.u8(ST.side);
     if (side !== 0) enc.char(54, side);
     enc.timestamp(60, this.clock.nowMicros());
-    this.send(c);
+    this.send(c, EngineCounter.STATUS_REQUESTS_SENT);
   }
 
   // ---------------------------------------------------------------- shared steps
@@ -215,9 +217,12 @@ export class CommandEncoder implements RecordHandler {
     return true;
   }
 
-  private send(c: Cursor): void {
+  private send(c: Cursor, kindCounter: number): void {
     this.session.send();
+    this.counters[kindCounter]++;
     const link = this.link;
+    // precheck() just accepted this command's ClOrdID as lastClOrdID.
+    if (this.roundTrips !== null) this.roundTrips.sent(this.lastClOrdID, link.lastWriteNs);
     const t0 = c.tEnqueued;
     if (t0 > 0) {
       this.ring.record(Interval.ENCODE, link.lastEncodeDoneNs - t0);
