@@ -56,8 +56,24 @@ export const sessionSchema = z.object({
   }
 });
 
+const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'a decimal number as a string, e.g. "0.1"');
+
+/** Instrument rules (normally from Kraken's InstrumentList); needed for local validation before sending. */
+export const instrumentSchema = z.object({
+  symbol: z.string().min(1),
+  tickSize: decimalString,
+  priceDecimals: z.number().int().min(0).max(12),
+  qtyIncrement: decimalString,
+  qtyDecimals: z.number().int().min(0).max(12),
+  qtyMin: decimalString,
+  qtyMax: decimalString.optional(),
+  minCost: decimalString.optional(),
+}).strict();
+
 export const configSchema = z.object({
   sessions: z.array(sessionSchema).min(1),
+  /** Spot instruments to trade; for the simulator they default to its catalogue. */
+  instruments: z.array(instrumentSchema).optional(),
   store: z.object({
     dir: z.string().min(1).default('.kfix/store'),
     fsync: z.enum(['every', 'batch', 'none']).default('batch'),

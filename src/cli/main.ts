@@ -145,6 +145,40 @@ program
   });
 
 program
+  .command('run')
+  .description('run a strategy against the venue of a config (simulator, Kraken UAT or production) with a live status line')
+  .argument('<strategy>', 'strategy module (.js, or .ts with tsx installed) exporting defineStrategy(...)')
+  .requiredOption('--config <file>', 'JSON config (see examples/)')
+  .option('--mode <mode>', 'worker | inline', 'worker')
+  .option('--params <json>', 'strategy params as JSON', '{}')
+  .option('--duration <seconds>', 'stop by itself after this many seconds (default: until Ctrl-C)')
+  .action(async (strategy: string, opts: { config: string; mode: string; params: string; duration?: string }) => {
+    const result = loadConfig(opts.config);
+    if (!result.ok) {
+      for (const e of result.errors) console.error(`error: ${e}`);
+      process.exitCode = 2;
+      return;
+    }
+    for (const w of result.warnings) console.warn(`warning: ${w}`);
+    let params: Record<string, unknown>;
+    try {
+      params = JSON.parse(opts.params) as Record<string, unknown>;
+    } catch {
+      console.error(`kfix run: --params is not JSON: ${opts.params}`);
+      process.exitCode = 2;
+      return;
+    }
+    const duration = opts.duration === undefined ? undefined : Number(opts.duration);
+    if ((opts.mode !== 'worker' && opts.mode !== 'inline') || (duration !== undefined && !(duration > 0))) {
+      console.error('kfix run: --mode is worker or inline; --duration a positive number of seconds');
+      process.exitCode = 2;
+      return;
+    }
+    const { runStrategy } = await import('./run.js');
+    process.exitCode = await runStrategy({ strategyFile: strategy, config: result.config, mode: opts.mode, params, durationSec: duration });
+  });
+
+program
   .command('check-config')
   .description('validate a config file and say exactly which field is wrong and why')
   .argument('<file>', 'JSON config file')

@@ -232,3 +232,43 @@ describe('kfix bench rtt --connect', () => {
     expect(kfix(['bench', 'rtt', '--connect', 'nohost']).code).toBe(2);
   });
 });
+
+describe('kfix run', () => {
+  it('runs a strategy against the simulator from a config, prints status lines and stops by itself', async () => {
+    const { startKrakenSimulator } = await import('../../src/sim/index.js');
+    const sim = await startKrakenSimulator({ ports: { spotTrading: 0, spotMd: 0, derivTrading: 0, derivMd: 0, derivMdL3: 0, spotMdL3: 0 }, seed: 3 });
+    try {
+      const cfg = tmp('run.json', JSON.stringify({
+        sessions: [
+          { name: 't', venue: 'simulator', market: 'spot', kind: 'trading', host: '127.0.0.1', port: sim.ports.spotTrading,
+            senderCompID: 'ALICE', targetCompID: 'KRAKEN-TRD', tls: { enabled: false, verify: true },
+            credentials: { apiKeyEnv: 'SIM_KEY', apiSecretEnv: 'SIM_SECRET' } },
+          { name: 'md', venue: 'simulator', market: 'spot', kind: 'md-l2', host: '127.0.0.1', port: sim.ports.spotMd,
+            senderCompID: 'ALICE', targetCompID: 'KRAKEN-MD', tls: { enabled: false, verify: true } },
+        ],
+        store: { dir: mkdtempSync(join(tmpdir(), 'kfix-run-store-')) },
+      }));
+      const { spawn } = await import('node:child_process');
+      const child = spawn(process.execPath, [KFIX, 'run', 'dist/examples/strategies/market-maker.js', '--config', cfg, '--duration', '6',
+        '--params', '{"symbol":"XBT/USD","halfSpreadTicks":1,"minRequoteMs":200}'], {
+        cwd: ROOT, env: { PATH: process.env.PATH ?? '', SIM_KEY: 'alice-spot-key', SIM_SECRET: Buffer.from('alice-spot-secret').toString('base64') },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      expect(code, out).toBe(0);
+      expect(out).toMatch(/session Active \| md Active \| sent [1-9]\d* new/);
+      expect(out).toContain('kfix run: stopped');
+      expect(out).not.toContain('YWxpY2Utc3BvdC1zZWNyZXQ');
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
+
+  it('refuses to start without the credential variables the config names', () => {
+    const r = kfix(['run', 'dist/examples/strategies/market-maker.js', '--config', 'examples/simulator.json', '--duration', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('KFIX_SIM_API_KEY is not set');
+  });
+});
