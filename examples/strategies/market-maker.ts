@@ -15,12 +15,14 @@ import { defineStrategy, isReject, OrderState, type BookView, type StrategyConte
 
 interface Quote {
   id: number;
+  /** ClOrdID before an amend in flight (the order table renames the order only when the venue confirms). */
+  origId: number;
   price: number;
   acked: boolean;
 }
 
-const bid: Quote = { id: 0, price: 0, acked: false };
-const ask: Quote = { id: 0, price: 0, acked: false };
+const bid: Quote = { id: 0, origId: 0, price: 0, acked: false };
+const ask: Quote = { id: 0, origId: 0, price: 0, acked: false };
 let instrument = 0;
 let tick = 1;
 let lot = 1;
@@ -63,6 +65,7 @@ function quoteSide(ctx: StrategyContext, q: Quote, side: 'buy' | 'sell', target:
     rejects++;
     return;
   }
+  q.origId = q.id;
   q.id = r;
   q.price = target;
   q.acked = false;
@@ -71,8 +74,24 @@ function quoteSide(ctx: StrategyContext, q: Quote, side: 'buy' | 'sell', target:
 function track(ctx: StrategyContext, q: Quote): void {
   if (q.id === 0) return;
   const at = ctx.orders.indexOf(q.id);
-  if (at < 0) q.id = 0; // quote again on the next book
-  else if (ctx.orders.state[at] === OrderState.Open) q.acked = true;
+  if (at < 0) {
+    // Still known by its old ClOrdID: the amend is in flight, the order is live. Never quote a second one.
+    if (q.origId !== 0 && ctx.orders.indexOf(q.origId) >= 0) return;
+    q.id = 0; // filled, cancelled or rejected: quote again on the next book
+    q.origId = 0;
+    return;
+  }
+  q.origId = 0;
+  if (ctx.orders.state[at] === OrderState.Open) q.acked = true;
+}
+
+/** A refused amend leaves the order under its old ClOrdID: go back to it. */
+function amendRefused(ctx: StrategyContext, q: Quote): void {
+  if (q.origId !== 0 && ctx.orders.indexOf(q.id) < 0 && ctx.orders.indexOf(q.origId) >= 0) {
+    q.id = q.origId;
+    q.origId = 0;
+    q.acked = true;
+  }
 }
 
 function requoteFrom(ctx: StrategyContext, book: BookView): void {
@@ -110,7 +129,7 @@ export default defineStrategy({
     maxLots = num(ctx, 'maxPositionLots', 5);
     requote = num(ctx, 'requoteTicks', 1);
     minRequoteMs = num(ctx, 'minRequoteMs', 20);
-    bid.id = ask.id = 0;
+    bid.id = ask.id = bid.origId = ask.origId = 0;
     lastQuoteMs = 0;
     rejects = 0;
     ctx.log(`quoting ${symbol}: ${qty} units, half spread ${halfSpread} ticks, skew ${skewPerLot} ticks/lot`);
@@ -123,8 +142,10 @@ export default defineStrategy({
     track(ctx, bid);
     track(ctx, ask);
   },
-  onReject(_ctx, _rj) {
+  onReject(ctx) {
     rejects++;
+    amendRefused(ctx, bid);
+    amendRefused(ctx, ask);
   },
   onTimer(ctx) {
     // Quiet book: make sure we still quote.

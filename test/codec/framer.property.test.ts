@@ -162,7 +162,9 @@ function buildCorruptStream(wires: Uint8Array[], corruptions: Corruption[], sent
     }
     if (c.kind === 'flip') {
       const b = w.slice();
-      c.positions.forEach((p, k) => { b[p % b.length] ^= c.masks[k]!; });
+      // One flipped byte per message: a single changed byte always changes the CheckSum, whereas two flips can
+      // cancel out in the mod-256 sum and leave a valid (but different) message the framer rightly delivers.
+      if (c.positions.length > 0) b[c.positions[0]! % b.length] ^= c.masks[0]!;
       if (Buffer.compare(Buffer.from(b), Buffer.from(w)) !== 0) corruptedStarts.push(offset);
       else untouched.push({ offset, bytes: Buffer.from(w).toString('latin1') });
       add(b);
