@@ -120,7 +120,13 @@ describe.skipIf(SKIP_INTEROP)('SIGKILL and restart of our initiator against Quic
     expect(theirs.duplicatesAsNew()).toEqual([]);
     expect(theirs.duplicates()).toEqual([]);
     const afterHold = k.slice(atHold);
-    expect(afterHold.filter((id) => (theirs.possDup.get(id) ?? 0) !== 1)).toEqual([]);
+    // The hold and the sent-log read are not atomic: orders that crossed the proxy just before the hold may be
+    // logged after the read. Those few arrive fresh; they must be a prefix, and every order arrives once in all.
+    expect(afterHold.filter((id) => (theirs.possDup.get(id) ?? 0) + (theirs.fresh.get(id) ?? 0) !== 1)).toEqual([]);
+    const firstResent = afterHold.findIndex((id) => (theirs.possDup.get(id) ?? 0) === 1);
+    expect(firstResent).toBeGreaterThanOrEqual(0);
+    expect(firstResent).toBeLessThan(20);
+    expect(afterHold.slice(firstResent).filter((id) => (theirs.possDup.get(id) ?? 0) !== 1)).toEqual([]);
     // Resends come only from the journal of run 1; the 50 new orders of run 2 arrived once, as new.
     expect(theirs.possDupIds().filter((id) => !id.startsWith('K'))).toEqual([]);
     const r = ids('R', 1, 50);
