@@ -152,7 +152,8 @@ program
   .option('--mode <mode>', 'worker | inline', 'worker')
   .option('--params <json>', 'strategy params as JSON', '{}')
   .option('--duration <seconds>', 'stop by itself after this many seconds (default: until Ctrl-C)')
-  .action(async (strategy: string, opts: { config: string; mode: string; params: string; duration?: string }) => {
+  .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:port (0 picks one)')
+  .action(async (strategy: string, opts: { config: string; mode: string; params: string; duration?: string; metricsPort?: string }) => {
     const result = loadConfig(opts.config);
     if (!result.ok) {
       for (const e of result.errors) console.error(`error: ${e}`);
@@ -175,7 +176,13 @@ program
       return;
     }
     const { runStrategy } = await import('./run.js');
-    process.exitCode = await runStrategy({ strategyFile: strategy, config: result.config, mode: opts.mode, params, durationSec: duration });
+    const metricsPort = opts.metricsPort === undefined ? (result.config.metrics.port > 0 ? result.config.metrics.port : undefined) : Number(opts.metricsPort);
+    if (metricsPort !== undefined && !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort <= 65535)) {
+      console.error(`kfix run: --metrics-port must be 0..65535, got '${opts.metricsPort}'`);
+      process.exitCode = 2;
+      return;
+    }
+    process.exitCode = await runStrategy({ strategyFile: strategy, config: result.config, mode: opts.mode, params, durationSec: duration, metricsPort });
   });
 
 program

@@ -9,6 +9,8 @@ import { Interval, startEngine, type EngineConfig, type EngineHandle } from '../
 import type { InstrumentSpec } from '../kraken/index.js';
 import { DEFAULT_INSTRUMENTS } from '../sim/index.js';
 import type { KfixConfig, SessionConfigEntry } from './config.js';
+import { createLogger } from './logger.js';
+import { Metrics, type EngineSnapshot } from './metrics.js';
 
 export interface RunOptions {
   strategyFile: string;
@@ -16,6 +18,8 @@ export interface RunOptions {
   mode: 'worker' | 'inline';
   params: Record<string, unknown>;
   durationSec?: number;
+  /** Serve Prometheus metrics on 127.0.0.1:port (0 picks one); undefined: no metrics server. */
+  metricsPort?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -79,12 +83,22 @@ export async function runStrategy(o: RunOptions): Promise<number> {
     console.error(`kfix run: ${cfg}`);
     return 2;
   }
+  const log = createLogger('kfix-run');
   let engine: EngineHandle;
   try {
     engine = await startEngine(cfg);
   } catch (err) {
+    log.error({ err: (err as Error).message }, 'engine did not start');
     console.error(`kfix run: ${(err as Error).message}`);
     return 1;
+  }
+  log.info({ sender: cfg.senderCompID, target: cfg.targetCompID, host: cfg.host, port: cfg.port, mode: o.mode }, 'engine logged on');
+  let metricsServer: { close(): void } | undefined;
+  const metrics = new Metrics();
+  if (o.metricsPort !== undefined) {
+    const served = await metrics.serve(o.metricsPort);
+    metricsServer = served.server;
+    console.log(`kfix run: Prometheus metrics on http://127.0.0.1:${served.port}/metrics`);
   }
   const tty = process.stdout.isTTY === true;
   const status = () => {
@@ -95,10 +109,13 @@ export async function runStrategy(o: RunOptions): Promise<number> {
     return `session ${h.session}${h.marketData ? ` | md ${h.marketData.session}` : ''} | sent ${c.ordersSent} new ${c.amendsSent} amend ${c.cancelsSent} cancel | fills ${c.erFills} | rejects venue ${c.erRejected} local ${localRejects} | rtt p50 ${rt.p50_us.toFixed(0)} µs p99 ${rt.p99_us.toFixed(0)} µs | errors ${h.errors.length}`;
   };
   console.log(`kfix run: ${o.strategyFile} on ${cfg.senderCompID}->${cfg.targetCompID} at ${cfg.host ?? '127.0.0.1'}:${cfg.port} (${o.mode})`);
+  let ticks = 0;
   const timer = setInterval(() => {
+    ticks++;
+    if (metricsServer) metrics.update(snapshot(engine, cfg));
     if (tty) process.stdout.write(`\r\x1b[K${status()}`);
-    else console.log(`${new Date().toISOString()} ${status()}`);
-  }, tty ? 500 : 5000);
+    else if (ticks % 10 === 0) console.log(`${new Date().toISOString()} ${status()}`);
+  }, 500);
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());
@@ -109,7 +126,35 @@ export async function runStrategy(o: RunOptions): Promise<number> {
   const final = status();
   const errors = engine.health().errors;
   await engine.stop();
+  metricsServer?.close();
   console.log(`kfix run: stopped; ${final}`);
-  for (const e of errors) console.log(`  ${e.source}: ${e.message}`);
+  for (const e of errors) {
+    log.warn({ source: e.source, strategy: e.strategy }, e.message);
+    console.log(`  ${e.source}: ${e.message}`);
+  }
   return 0;
+}
+
+/** What the metrics endpoint shows, taken from the engine's counters and histograms (main thread only). */
+function snapshot(engine: EngineHandle, cfg: EngineConfig): EngineSnapshot {
+  const h = engine.health();
+  const c = engine.counters() as unknown as Record<string, number>;
+  const lat = engine.latency();
+  const latencyUs: EngineSnapshot['latencyUs'] = {};
+  for (const [name, interval] of [['round_trip', Interval.ROUND_TRIP], ['wire_to_strategy', Interval.WIRE_TO_STRATEGY], ['strategy_to_wire', Interval.STRATEGY_TO_WIRE], ['parse', Interval.PARSE]] as const) {
+    const p = lat.percentiles(interval);
+    if (p.count > 0) latencyUs[name] = { '0.5': p.p50_us, '0.99': p.p99_us, '0.999': p.p999_us };
+  }
+  const rejects: Record<string, number> = { venue: c.erRejected ?? 0, session_or_business: c.rejectsIn ?? 0 };
+  for (const s of h.strategies) rejects[`local:${s.name}`] = (s.counters as unknown as Record<string, number>).localRejects ?? 0;
+  return {
+    sessions: [
+      { name: `${cfg.senderCompID}->${cfg.targetCompID}`, state: h.session, nextSenderMsgSeqNum: c.nextSenderMsgSeqNum ?? 0, nextTargetMsgSeqNum: c.nextTargetMsgSeqNum ?? 0 },
+      ...(h.marketData ? [{ name: 'market-data', state: h.marketData.session, nextSenderMsgSeqNum: 0, nextTargetMsgSeqNum: 0 }] : []),
+    ],
+    queueDepths: Object.fromEntries(h.strategies.map((s) => [`${s.name}:backlogged`, (s.counters as unknown as Record<string, number>).backlogged ?? 0])),
+    rejects,
+    rateHeadroom: {},
+    latencyUs,
+  };
 }

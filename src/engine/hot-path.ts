@@ -356,6 +356,8 @@ export class HotPath {
       this.report({ type: 'fatal', message: (err as Error).message, stack: (err as Error).stack ?? '' });
     }
     this.counters[EngineCounter.SESSION_STATE] = this.session.state;
+    this.counters[EngineCounter.NEXT_SENDER_SEQ] = this.session.nextSenderMsgSeqNum();
+    this.counters[EngineCounter.NEXT_TARGET_SEQ] = this.session.nextTargetMsgSeqNum();
   }
 
   /** One SessionStatus record per strategy (admin path). */

@@ -61,6 +61,9 @@ export const EngineCounter = {
   ER_REJECTED: 37,
   ER_CANCELED: 38,
   ER_REPLACED: 39,
+  /** Trading session's next MsgSeqNums, refreshed on the 100 ms tick (operators read them, never the hot path). */
+  NEXT_SENDER_SEQ: 40,
+  NEXT_TARGET_SEQ: 41,
 } as const satisfies Record<string, number>;
 export const ENGINE_COUNTER_NAMES = [
   'reads', 'bytesIn', 'writes', 'bytesOut', 'appMessagesIn', 'executionReports', 'rejectsIn', 'mdMessages',
@@ -68,7 +71,7 @@ export const ENGINE_COUNTER_NAMES = [
   'commandsSent', 'commandsRejected', 'writeCopies', 'logons', 'disconnects', 'inlineCrashes', 'ignoredMessages',
   'sessionState', 'socketPauses', 'mdSessionState', 'mdLogons', 'mdDisconnects', 'mdRequests', 'mdRejects', 'mdBytesIn',
   'ordersSent', 'amendsSent', 'cancelsSent', 'massCancelsSent', 'statusRequestsSent', 'erNew', 'erFills', 'erRejected',
-  'erCanceled', 'erReplaced',
+  'erCanceled', 'erReplaced', 'nextSenderMsgSeqNum', 'nextTargetMsgSeqNum',
 ] as const;
 export type EngineCounters = Record<(typeof ENGINE_COUNTER_NAMES)[number], number>;
 const COUNTER_SLOTS = 64;

@@ -250,13 +250,23 @@ describe('kfix run', () => {
       }));
       const { spawn } = await import('node:child_process');
       const child = spawn(process.execPath, [KFIX, 'run', 'dist/examples/strategies/market-maker.js', '--config', cfg, '--duration', '6',
-        '--params', '{"symbol":"XBT/USD","halfSpreadTicks":1,"minRequoteMs":200}'], {
+        '--metrics-port', '0', '--params', '{"symbol":"XBT/USD","halfSpreadTicks":1,"minRequoteMs":200}'], {
         cwd: ROOT, env: { PATH: process.env.PATH ?? '', SIM_KEY: 'alice-spot-key', SIM_SECRET: Buffer.from('alice-spot-secret').toString('base64') },
       });
       let out = '';
-      child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      let metrics = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(out);
+        if (m && !metrics) {
+          metrics = 'pending';
+          setTimeout(() => void fetch(m[1]!).then((r) => r.text()).then((t) => { metrics = t; }, () => { metrics = 'failed'; }), 2500);
+        }
+      });
       child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
       const code = await new Promise<number | null>((r) => child.on('close', r));
+      expect(metrics).toMatch(/kfix_session_logged_on\{session="ALICE->KRAKEN-TRD",state="Active"\} 1/);
+      expect(metrics).toMatch(/kfix_next_sender_msg_seq_num\{session="ALICE->KRAKEN-TRD"\} [1-9]/);
       expect(code, out).toBe(0);
       expect(out).toMatch(/session Active \| md Active \| sent [1-9]\d* new/);
       expect(out).toContain('kfix run: stopped');
