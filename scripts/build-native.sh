@@ -7,5 +7,5 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "build-native: cargo not found; the pure TypeScript codec will be used"
   exit 0
 fi
-npx --no-install napi build --release --platform --output-dir . 2>&1 | grep -v 'napi-derive' || true
+npx --no-install napi build --release --platform . 2>&1 | grep -v 'napi-derive' || true
 ls kfix-native.*.node >/dev/null 2>&1 || { echo "build-native: build failed" >&2; exit 1; }
