@@ -6,7 +6,7 @@
  *
  * Usage: tsx scripts/gen-dictionary.ts [--check | --xml-only]
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
@@ -262,6 +262,11 @@ function componentHoldingGroup(fixXml: string, msgType: string, group: string): 
 }
 
 function main(): void {
+  if (process.argv.includes('--xml-only') && !existsSync(FIX44_XML)) {
+    // The TypeScript tables are committed; only QuickFIX peers need the merged XML, and their tests skip without it.
+    console.warn(`gen-dictionary: ${FIX44_XML} not found; build/FIX44-kraken.xml not written (QuickFIX peer tests will skip)`);
+    return;
+  }
   const fixXml = readFileSync(FIX44_XML, 'utf8');
   const overlayXml = readFileSync(OVERLAY_XML, 'utf8');
   if (process.argv.includes('--xml-only')) {
