@@ -82,7 +82,8 @@ program
   .option('--seed <n>', 'kraken profile: seed of OrderIDs and the synthetic order flow', '1')
   .option('--duration <seconds>', 'stop by itself after this many seconds (default: run until Ctrl-C)')
   .option('--verbose', 'print session events')
-  .action(async (opts: { profile: string; port: string; portBase?: string; host: string; tls?: string; seed: string; duration?: string; verbose?: boolean }) => {
+  .option('--fix-log <dir>', 'write one masked FIX message log per session into dir')
+  .action(async (opts: { profile: string; port: string; portBase?: string; host: string; tls?: string; seed: string; duration?: string; verbose?: boolean; fixLog?: string }) => {
     const port = Number(opts.port);
     const portBase = opts.portBase === undefined ? undefined : Number(opts.portBase);
     const seed = Number(opts.seed);
@@ -98,6 +99,7 @@ program
     const { runSimulator } = await import('./sim.js');
     process.exitCode = await runSimulator({
       profile: opts.profile, port, portBase, host: opts.host, tlsCertDir: opts.tls, seed, durationSec: duration, verbose: !!opts.verbose,
+      fixLogDir: opts.fixLog,
     });
   });
 

@@ -6,6 +6,8 @@ import type { Clock } from '../codec/index.js';
 import type { SpotTier } from '../kraken/ratelimit.js';
 import { DEFAULT_ASSETS, DEFAULT_INSTRUMENTS, type SimAsset, type SimInstrument } from './catalog.js';
 
+import type { WireTap } from '../transport/index.js';
+
 export type SimService = 'spotMd' | 'spotTrading' | 'derivMd' | 'derivTrading' | 'derivMdL3' | 'spotMdL3';
 
 /** Kraken's ports (§1). */
@@ -94,6 +96,8 @@ export interface SimulatorOptions {
   maxLatencySec?: number;
   /** Diagnostics. */
   onEvent?: (service: SimService, compID: string, kind: string, text: string) => void;
+  /** A copy of each session's bytes (FIX message logs), chosen by service and the client's CompIDs. */
+  tap?: (service: SimService, theirSenderCompID: string, theirTargetCompID: string) => WireTap | undefined;
 }
 
 /** Default test accounts: the credentials `kfix start` and the tests use against the simulator. */

@@ -163,6 +163,7 @@ export async function startKrakenSimulator(options: SimulatorOptions = {}): Prom
         tickMs,
         tls,
         onError: (err) => options.onEvent?.(service, '', 'error', err.message),
+        ...(options.tap ? { tap: (sender: string, target: string) => options.tap!(service, sender, target) } : {}),
       });
       handles.push(h);
       ports[service] = h.port;

@@ -9,7 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { FixFramer, getDictionary, type FramingError, type MessageView } from '../codec/index.js';
 import type { FixSession } from '../session/index.js';
-import { attachSocket } from './connection.js';
+import { attachSocket, type WireTap } from './connection.js';
 
 export interface AcceptorOptions {
   port: number;
@@ -25,6 +25,8 @@ export interface AcceptorOptions {
   tls?: TlsOptions;
   /** Bound on outbound bytes queued in Node per connection (see connection.ts). Default 16 MiB. */
   maxBufferedBytes?: number;
+  /** A copy of each bound connection's bytes (FIX message logs), chosen by the Logon's CompIDs. */
+  tap?: (theirSenderCompID: string, theirTargetCompID: string) => WireTap | undefined;
 }
 
 export interface AcceptorHandle {
@@ -89,7 +91,7 @@ export function startAcceptor(options: AcceptorOptions): Promise<AcceptorHandle>
       bound.set(session, socket);
       socket.on('close', () => { if (bound.get(session) === socket) bound.delete(session); });
       try {
-        attachSocket(socket, session, { initialBytes: pre.bytes(), maxBufferedBytes: options.maxBufferedBytes });
+        attachSocket(socket, session, { initialBytes: pre.bytes(), maxBufferedBytes: options.maxBufferedBytes, tap: options.tap?.(r.sender, r.target) });
       } catch (err) {
         options.onError?.(err as Error);
         socket.destroy();

@@ -11,6 +11,12 @@ import type { Socket } from 'node:net';
 import type { FixSession, SessionOutput } from '../session/index.js';
 
 const FORCE_CLOSE_MS = 1000;
+
+/** Sees the bytes of a connection (FIX message logs); called on the transport's thread, never on a hot path. */
+export interface WireTap {
+  inbound(chunk: Uint8Array): void;
+  outbound(bytes: Uint8Array, offset: number, length: number): void;
+}
 export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export class SocketOutput implements SessionOutput {
@@ -22,10 +28,12 @@ export class SocketOutput implements SessionOutput {
   constructor(
     private readonly socket: Socket,
     readonly maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES,
+    private readonly tap: WireTap | null = null,
   ) {}
 
   write(bytes: Uint8Array, offset: number, length: number): void {
     if (this.closing || this.socket.destroyed) return;
+    if (this.tap !== null) this.tap.outbound(bytes, offset, length);
     this.socket.write(Buffer.from(bytes.subarray(offset, offset + length)));
     const queued = this.socket.writableLength;
     if (queued > this.maxBufferedBytes) this.overflow(queued);
@@ -61,6 +69,8 @@ export interface AttachOptions {
   onBytes?: () => void;
   /** Once, when the connection is gone, with the first known reason; after session.onDisconnect. */
   onClose?: (reason: string) => void;
+  /** Copy of the bytes both ways (FIX message log). */
+  tap?: WireTap;
 }
 
 export interface Attachment {
@@ -72,12 +82,14 @@ export interface Attachment {
 /** Wires a connected socket to a session: the session's Logon (initiator) goes out now. */
 export function attachSocket(socket: Socket, session: FixSession, initial?: Uint8Array | AttachOptions): Attachment {
   const options: AttachOptions = initial instanceof Uint8Array ? { initialBytes: initial } : (initial ?? {});
-  const output = new SocketOutput(socket, options.maxBufferedBytes);
+  const output = new SocketOutput(socket, options.maxBufferedBytes, options.tap ?? null);
+  const tap = options.tap;
   let attached = true;
   // Once the session has disconnected (output.closing) it may already serve a new connection:
   // this socket's late bytes and close must not reach it.
   const onData = (chunk: Buffer) => {
     if (!attached || output.closing) return;
+    if (tap) tap.inbound(chunk);
     session.onBytes(chunk);
     options.onBytes?.();
   };
@@ -96,7 +108,10 @@ export function attachSocket(socket: Socket, session: FixSession, initial?: Uint
   socket.on('close', () => closeWith('connection closed'));
   socket.on('error', (err: Error) => closeWith(`connection error: ${err.message}`));
   session.onConnect(output);
-  if (options.initialBytes && options.initialBytes.length > 0) session.onBytes(options.initialBytes);
+  if (options.initialBytes && options.initialBytes.length > 0) {
+    if (tap) tap.inbound(options.initialBytes);
+    session.onBytes(options.initialBytes);
+  }
   return {
     output,
     detach: () => {

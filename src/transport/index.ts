@@ -17,6 +17,6 @@ export type { Endpoint, Dial, DialOptions } from './dial.js';
 export { systemScheduler, seededRandom } from './scheduler.js';
 export type { Scheduler, RandomSource, TimerHandle } from './scheduler.js';
 export { SocketOutput, attachSocket, DEFAULT_MAX_BUFFERED_BYTES } from './connection.js';
-export type { AttachOptions, Attachment } from './connection.js';
+export type { AttachOptions, Attachment, WireTap } from './connection.js';
 export { clientTlsOptions, serverTlsOptions, explainTlsError } from './tls-options.js';
 export type { ClientTlsConfig, TlsWarn } from './tls-options.js';

@@ -192,6 +192,39 @@ describe('kfix sim', () => {
     expect(r.stdout).toContain('kfix sim: stopping');
   });
 
+  it('writes one masked FIX message log per session with --fix-log', async () => {
+    const { spawn } = await import('node:child_process');
+    const { existsSync, readdirSync, readFileSync } = await import('node:fs');
+    const { runScript, defaultScriptsDir } = await import('../at/runner.js');
+    const scripts = defaultScriptsDir();
+    if (!existsSync(scripts)) {
+      console.warn(`SKIPPED: ${scripts} is missing`);
+      return;
+    }
+    const logDir = mkdtempSync(join(tmpdir(), 'kfix-fixlog-'));
+    const child = spawn(process.execPath, [KFIX, 'sim', '--profile', 'at', '--port', '0', '--duration', '60', '--fix-log', logDir], { cwd: ROOT });
+    const exited = new Promise((r) => child.on('close', r));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(d.toString());
+        if (m) resolve(Number(m[1]));
+      });
+      child.on('exit', (code) => reject(new Error(`kfix sim exited ${code}`)));
+    });
+    const r = await runScript(join(scripts, 'fix44', '3b_InvalidChecksum.def'), { port, timeoutMs: 10_000, caseTimeoutMs: 30_000 });
+    expect(r.passed).toBe(true);
+    child.kill('SIGTERM');
+    await exited;
+    const files = readdirSync(logDir);
+    expect(files).toEqual(['at-ISLD-TW44.log']);
+    const lines = readFileSync(join(logDir, files[0]!), 'utf8').trim().split('\n');
+    expect(lines.some((l) => / IN 8=FIX\.4\.4\|9=\d+\|35=A\|/.test(l))).toBe(true);
+    expect(lines.some((l) => / OUT 8=FIX\.4\.4\|9=\d+\|35=A\|/.test(l))).toBe(true);
+    // The script's message with a wrong CheckSum is logged as garbled input, not as a message.
+    expect(lines.some((l) => /IN garbled bytes at \d+/.test(l))).toBe(true);
+    for (const l of lines) expect(l).toMatch(/^\d{8}-\d{2}:\d{2}:\d{2}\.\d{6} (IN|OUT) /);
+  }, 60_000);
+
   it('refuses an unknown profile and a bad port with exit code 2', () => {
     expect(kfix(['sim', '--profile', 'nope']).code).toBe(2);
     expect(kfix(['sim', '--profile', 'at', '--port', '99999']).code).toBe(2);

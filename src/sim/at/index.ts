@@ -8,7 +8,7 @@
 import { SystemClock, getDictionary, type Clock } from '../../codec/index.js';
 import { FixSession, type SessionApplication, type SessionEvent } from '../../session/index.js';
 import { MemoryStore } from '../../store/memory-store.js';
-import { startAcceptor } from '../../transport/index.js';
+import { startAcceptor, type WireTap } from '../../transport/index.js';
 import { AtApplication } from './app.js';
 
 export interface AtAcceptorOptions {
@@ -17,6 +17,8 @@ export interface AtAcceptorOptions {
   clock?: Clock;
   /** Session diagnostics (state changes, rejects, gaps). */
   onEvent?: (session: FixSession, event: SessionEvent) => void;
+  /** A copy of each connection's bytes (FIX message logs). */
+  tap?: (theirSenderCompID: string, theirTargetCompID: string) => WireTap | undefined;
 }
 
 export interface AtAcceptorHandle {
@@ -77,6 +79,7 @@ export async function startAtAcceptor(options: AtAcceptorOptions = {}): Promise<
     host: options.host ?? '127.0.0.1',
     sessions: (sender, target) => (target === AT_SENDER_COMP_ID ? sessions.get(sender) : undefined),
     tickMs: 50,
+    ...(options.tap ? { tap: options.tap } : {}),
   });
   return { port: handle.port, close: () => handle.close() };
 }
