@@ -112,43 +112,15 @@ export function parseScaled(buf: Uint8Array, off: number, len: number, scale: nu
   return st < 0 ? st : PARSE_OUT[0];
 }
 
-/** String twin of parseScaled (tests, config, InstrumentList fields). Same results. */
+/** String twin of parseScaled (tests, config, InstrumentList fields): the same parser over the string's bytes. */
 export function parseScaledString(s: string, scale: number): number {
-  if (!(scale >= 0 && scale <= MAX_SCALE) || (scale | 0) !== scale) return ScaledStatus.BadScale;
-  const len = s.length;
-  if (len === 0) return ScaledStatus.Empty;
-  if (s.charCodeAt(0) === 0x2d) return ScaledStatus.Negative;
-  let v = 0;
-  let digits = 0;
-  let frac = -1;
-  for (let i = 0; i < len; i++) {
+  const bytes = new Uint8Array(s.length);
+  // A character beyond one byte becomes 0xff, which is invalid in the same position as the character.
+  for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    const d = c - 0x30;
-    if (d >= 0 && d <= 9) {
-      digits++;
-      if (frac >= 0) {
-        if (frac === scale) {
-          if (d !== 0) return ScaledStatus.TooManyDecimals;
-          continue;
-        }
-        frac++;
-      }
-      if (v > SAFE_ACC && v > (MAX_SAFE - d) / 10) return ScaledStatus.Overflow;
-      v = v * 10 + d;
-    } else if (c === 0x2e && frac < 0) {
-      frac = 0;
-    } else {
-      return ScaledStatus.InvalidChar;
-    }
+    bytes[i] = c > 0xff ? 0xff : c;
   }
-  if (digits === 0) return ScaledStatus.Empty;
-  const pad = scale - (frac < 0 ? 0 : frac);
-  if (pad > 0) {
-    const m = POW10[pad];
-    if (v > MAX_SAFE / m) return ScaledStatus.Overflow;
-    v *= m;
-  }
-  return v;
+  return parseScaled(bytes, 0, bytes.length, scale);
 }
 
 /** Formats a scaled integer with exactly `scale` decimals ("30300.7"). Allocates: not for the hot path. */
