@@ -70,8 +70,10 @@ function tlsOf(s: SessionConfigEntry): EngineConfig['tls'] | undefined {
   return { verify: s.tls.verify, ...(s.tls.servername ? { servername: s.tls.servername } : {}), ...(s.tls.caFile ? { ca: readFileSync(s.tls.caFile, 'utf8') } : {}) };
 }
 
-function simulatorInstruments(): InstrumentSpec[] {
-  return DEFAULT_INSTRUMENTS.filter((i) => i.venue === 'spot').map((i) => ({
+/** The simulator catalogue's Spot instruments as the Kraken profile's specs (what its InstrumentList would say). */
+export function simulatorInstruments(symbols?: readonly string[]): InstrumentSpec[] {
+  const spot = DEFAULT_INSTRUMENTS.filter((i) => i.venue === 'spot' && (!symbols || symbols.includes(i.symbol)));
+  return spot.map((i) => ({
     symbol: i.symbol, venue: 'spot' as const, tickSize: i.tickSize, priceDecimals: i.priceDecimals, qtyIncrement: i.lotSize,
     qtyDecimals: i.qtyDecimals, qtyMin: i.minQty, qtyMax: i.maxQty, minCost: i.minCost,
   }));

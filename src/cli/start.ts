@@ -9,9 +9,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Interval, startEngine, type EngineCounters, type EngineHandle, type Percentiles } from '../engine/index.js';
-import type { InstrumentSpec } from '../kraken/index.js';
-import { DEFAULT_ACCOUNTS, DEFAULT_INSTRUMENTS, startKrakenSimulator, TARGET_COMP_IDS, type SimulatorHandle, type SimulatorStats } from '../sim/index.js';
+import { DEFAULT_ACCOUNTS, startKrakenSimulator, TARGET_COMP_IDS, type SimulatorHandle, type SimulatorStats } from '../sim/index.js';
 import { isTypeScript } from '../strategy/loader.js';
+import { simulatorInstruments } from './run.js';
 
 export interface StartOptions {
   /** How long the strategies trade after the warm-up. Default 5000 ms. */
@@ -33,23 +33,6 @@ const STEP_TIMEOUT_MS = 15_000;
 function exampleModule(name: string): string {
   const ext = isTypeScript(import.meta.url) ? 'ts' : 'js';
   return fileURLToPath(new URL(`../../examples/strategies/${name}.${ext}`, import.meta.url));
-}
-
-function instrumentSpecs(): InstrumentSpec[] {
-  return SYMBOLS.map((symbol) => {
-    const i = DEFAULT_INSTRUMENTS.find((x) => x.symbol === symbol)!;
-    return {
-      symbol: i.symbol,
-      venue: i.venue,
-      tickSize: i.tickSize,
-      priceDecimals: i.priceDecimals,
-      qtyIncrement: i.lotSize,
-      qtyDecimals: i.qtyDecimals,
-      qtyMin: i.minQty,
-      qtyMax: i.maxQty,
-      minCost: i.minCost,
-    };
-  });
 }
 
 function withTimeout<T>(p: Promise<T>, what: string, ms = STEP_TIMEOUT_MS): Promise<T> {
@@ -93,7 +76,7 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
         targetCompID: TARGET_COMP_IDS.spotTrading,
         credentials: { apiKey: cred.apiKey, secretBase64: cred.apiSecret },
         marketData: { port: sim.ports.spotMd, senderCompID: cred.senderCompID, targetCompID: TARGET_COMP_IDS.spotMd, depth: 10 },
-        instruments: instrumentSpecs(),
+        instruments: simulatorInstruments(SYMBOLS),
         strategies: [
           {
             name: 'market-maker',
