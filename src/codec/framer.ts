@@ -318,21 +318,25 @@ export class FixFramer {
     const end = this.end;
     let i = trailer - 1;
     if (this.resumeFrame === this.curBase + s) i = Math.max(i, this.resumeAt - this.curBase);
+    // One limit on the swallowed frame's end, checked the same way whether its bytes are all here or
+    // still arriving, so the outcome never depends on how the stream was chunked.
+    const limit = this.maxMessageSize;
     for (; i + 3 < end; i++) {
+      if (i + 1 - s > limit) break;
       if (buf[i] === SOH && buf[i + 1] === 0x31 && buf[i + 2] === 0x30 && buf[i + 3] === EQUALS) {
         let j = i + 4;
         while (j < end && buf[j] !== SOH) j++;
         if (j >= end) break;
+        if (j + 1 - s > limit) break;
         this.error(FramingErrorCode.BODY_LENGTH, s, trailer, j + 1 - s, `BodyLength ${bodyLen} does not end at the CheckSum field`);
         return j + 1 - s;
       }
-      if (i - s > this.maxMessageSize) return this.skipTo(s, FramingErrorCode.BODY_LENGTH, trailer, `BodyLength ${bodyLen}: no CheckSum field found`);
     }
     this.resumeFrame = this.curBase + s;
     this.resumeAt = this.curBase + i;
     this.needLen = end - s + MIN_FEED;
-    if (end - s <= this.maxMessageSize) return NEED_MORE;
-    return this.skipTo(s, FramingErrorCode.BODY_LENGTH, trailer, `BodyLength ${bodyLen}: no CheckSum field found`);
+    if (end - s <= limit) return NEED_MORE;
+    return this.skipTo(s, FramingErrorCode.BODY_LENGTH, trailer, `BodyLength ${bodyLen}: no CheckSum field found within ${limit} bytes`);
   }
 
   /**

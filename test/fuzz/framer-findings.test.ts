@@ -88,4 +88,27 @@ describe('framer findings', () => {
     const intact = Buffer.concat([Buffer.from('8=FIX.4.2\x019=5\x0135=0\x01', 'latin1'), HEARTBEAT]);
     expect(feed([intact]).messages.length).toBe(1);
   });
+
+  it('F6: a too-long BodyLength under QuickFIX resync ends the same way whole or byte by byte', () => {
+    // BodyLength 30 too large: QuickFIX resync swallows up to the next CheckSum field, unless that frame
+    // would exceed maxMessageSize; whole delivery used to check the limit at the CheckSum's start and
+    // byte-by-byte delivery at its end, so a next message ending within two bytes of the limit was
+    // swallowed in one case and delivered in the other.
+    const bad = Buffer.from(frame('35=0|34=2|49=A|52=20240514-12:00:00.000|56=B').toString('latin1').replace(/\x019=(\d+)/, (_m, n) => `\x019=${Number(n) + 30}`), 'latin1');
+    const stream = Buffer.concat([bad, HEARTBEAT]);
+    const end = stream.length; // the swallowed frame would run to the end of the heartbeat
+    for (const limit of [end - 2, end - 1, end, end + 1]) {
+      const run = (chunks: Buffer[]) => {
+        const framer = new FixFramer(dictionary, { maxMessageSize: limit, resync: 'quickfix', tagSyntax: 'quickfix' });
+        const got: number[] = [];
+        for (const c of chunks) framer.push(c, { onMessage: (v) => got.push(v.streamOffset), onError: () => {} });
+        return got;
+      };
+      const whole = run([stream]);
+      const bytes = run([...stream].map((b) => Buffer.of(b)));
+      expect(bytes).toEqual(whole);
+      // Within the limit the heartbeat is swallowed (QuickFIX); beyond it, it is delivered.
+      expect(whole).toEqual(end <= limit ? [] : [bad.length]);
+    }
+  });
 });
