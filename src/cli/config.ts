@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { loadCredentialsFromFile } from '../kraken/credentials.js';
 
 const compId = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces or SOH');
 
@@ -94,11 +95,17 @@ export type ConfigResult = { ok: true; config: KfixConfig; warnings: string[] } 
 
 /** Reads and validates a config file; every problem is reported as `path: reason`. */
 export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): ConfigResult {
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     return { ok: false, errors: [`${path}: ${(err as Error).message}`] };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, errors: [`${path}: ${jsonSyntaxError(text, err as Error)}`] };
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
@@ -112,8 +119,32 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
       // Only the variable's name is ever printed, never its value.
       if (!env[c.apiKeyEnv]) errors.push(`sessions.${i}.credentials.apiKeyEnv: environment variable ${c.apiKeyEnv} is not set`);
       if (!env[c.apiSecretEnv]) errors.push(`sessions.${i}.credentials.apiSecretEnv: environment variable ${c.apiSecretEnv} is not set`);
+    } else if (c && 'file' in c) {
+      // Messages from the credentials loader name the file and field, never a value.
+      const loaded = loadCredentialsFromFile(c.file);
+      if (!loaded.ok) errors.push(`sessions.${i}.credentials.file: ${loaded.error.message}`);
+      else for (const w of loaded.value.warnings) warnings.push(`sessions.${i}.credentials.file: ${w}`);
     }
     if (!s.tls.verify) warnings.push(`sessions.${i}.tls.verify is false: certificates will NOT be checked`);
   });
   return errors.length ? { ok: false, errors } : { ok: true, config: parsed.data, warnings };
+}
+
+/**
+ * V8's JSON.parse messages quote the text around the error (`Unexpected token 'c', ..."Secret": c2Vj"...`),
+ * and a misplaced secret may be in that text: report only where the error is.
+ */
+function jsonSyntaxError(text: string, err: Error): string {
+  const where = (offset: number) => {
+    const before = text.slice(0, offset);
+    return `line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
+  };
+  const at = /at position (\d+)/.exec(err.message);
+  if (at) return `not valid JSON (syntax error at ${where(Number(at[1]))})`;
+  if (/end of JSON input/.test(err.message)) return 'not valid JSON (the text ends in the middle of a value)';
+  // `Unexpected token 'x', ..."<10 chars>x<10 chars>"...`: find the quoted excerpt in the text, never print it.
+  const excerpt = /, (\.\.\.)?"([\s\S]+)"(\.\.\.)? is not valid JSON$/.exec(err.message);
+  // With a leading '...' the bad token is the excerpt's 11th character; without, V8 quoted a short text whole.
+  const found = excerpt?.[1] ? text.indexOf(excerpt[2]!) : -1;
+  return found >= 0 ? `not valid JSON (syntax error at ${where(found + 10)})` : 'not valid JSON';
 }

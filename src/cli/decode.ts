@@ -1,9 +1,11 @@
 /**
  * `kfix decode`: pretty-prints FIX messages from a log, a journal dump or stdin, naming tags and enum
- * values from the dictionary and flagging frames whose BodyLength or CheckSum is wrong. It reuses the
+ * values from the dictionary and flagging frames whose BodyLength or CheckSum is wrong. Secret fields
+ * (fix-log.ts MASKED_TAGS: the logon signature 554 and raw data) print as ****. It reuses the
  * production framer (scan mode) so what it reports is exactly what the engine would see.
  */
 import { FixFramer, FRAMING_ERROR_NAMES, getDictionary, type FramingError, type MessageView } from '../codec/index.js';
+import { MASKED_TAGS } from './fix-log.js';
 
 export interface DecodeResult {
   text: string;
@@ -38,7 +40,8 @@ export function decodeFix(input: Buffer, options: { kraken?: boolean } = {}): De
     out.push(`--- ${def?.name ?? 'UnknownMsgType'} (35=${msgType}) at byte ${view.streamOffset}, ${view.length} bytes`);
     for (let i = 0; i < view.count; i++) {
       const tag = view.tags[i]!;
-      const value = view.stringAt(i);
+      // A raw capture or journal holds the logon signature: the printout masks it like the FIX logs do.
+      const value = MASKED_TAGS.has(tag) ? '****' : view.stringAt(i);
       const name = dictionary.fieldName(tag) ?? '?';
       const enumName = dictionary.enumName(tag, value);
       out.push(`  ${String(tag).padStart(5)} ${name.padEnd(24)} ${value}${enumName ? `  (${enumName})` : ''}${name === '?' ? '  [tag not in dictionary]' : ''}`);

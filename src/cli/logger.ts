@@ -8,7 +8,14 @@ export function createLogger(name: string, level = process.env.KFIX_LOG_LEVEL ??
   return pino({
     name,
     level,
-    redact: { paths: ['apiSecret', 'secret', 'password', '*.apiSecret', '*.secret', '*.password', 'credentials.*'], censor: '[redacted]' },
+    // Whole `credentials` objects go, one level down too ({ config }: the engine config carries secretBase64).
+    redact: {
+      paths: [
+        'apiSecret', 'secret', 'secretBase64', 'password', 'credentials',
+        '*.apiSecret', '*.secret', '*.secretBase64', '*.password', '*.credentials',
+      ],
+      censor: '[redacted]',
+    },
   });
 }
 export type { Logger };

@@ -1,12 +1,13 @@
 /**
  * `kfix run <strategy> --config <file>`: runs one strategy through the engine against the venue the
  * config names (simulator, Kraken UAT or production), with a live status line on a terminal and plain
- * log lines otherwise. Credentials are read from the environment variables the config names.
+ * log lines otherwise. Credentials are read from the environment variables or the file the config names.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Interval, startEngine, type EngineConfig, type EngineHandle } from '../engine/index.js';
 import type { InstrumentSpec } from '../kraken/index.js';
+import { loadCredentialsFromFile } from '../kraken/credentials.js';
 import { DEFAULT_INSTRUMENTS } from '../sim/index.js';
 import type { KfixConfig, SessionConfigEntry } from './config.js';
 import { createLogger } from './logger.js';
@@ -38,13 +39,11 @@ export function engineConfigFrom(o: RunOptions): EngineConfig | string {
     if (!apiKey || !secretBase64) return `environment variables ${c.apiKeyEnv} and ${c.apiSecretEnv} must be set`;
     credentials = { apiKey, secretBase64 };
   } else if (c && 'file' in c) {
-    try {
-      const f = JSON.parse(readFileSync(c.file, 'utf8')) as { apiKey?: string; apiSecret?: string };
-      if (!f.apiKey || !f.apiSecret) return `${c.file} must hold {"apiKey", "apiSecret"}`;
-      credentials = { apiKey: f.apiKey, secretBase64: f.apiSecret };
-    } catch (err) {
-      return `cannot read credentials file ${c.file}: ${(err as Error).message}`;
-    }
+    // The shared loader: its errors never quote the file (JSON.parse's would), and loadConfig has already
+    // printed its permission warnings.
+    const loaded = loadCredentialsFromFile(c.file);
+    if (!loaded.ok) return loaded.error.message;
+    credentials = { apiKey: loaded.value.credentials.apiKey(), secretBase64: loaded.value.credentials.secretKeyBytes().toString('base64') };
   }
   const instruments: InstrumentSpec[] | undefined = o.config.instruments?.map((i) => ({ ...i, venue: 'spot' as const }))
     ?? (trading.venue === 'simulator' ? simulatorInstruments() : undefined);

@@ -131,9 +131,11 @@ export function loadCredentialsFromFile(path: string): Result<LoadedCredentials,
     return err({ code: 'FILE_UNREADABLE', where: path, message: `credentials file ${path} cannot be read (${code})` });
   }
   const warnings: string[] = [];
-  if (process.platform !== 'win32' && (mode & 0o044) !== 0) {
+  // Any group/other bit counts (as ssh does for keys): a writable file lets someone swap the credentials.
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
     const octal = (mode & 0o777).toString(8).padStart(3, '0');
-    warnings.push(`credentials file ${path} is readable by group/others (mode ${octal}); run chmod 600 ${path}`);
+    const what = (mode & 0o044) !== 0 ? 'readable' : (mode & 0o022) !== 0 ? 'writable' : 'accessible';
+    warnings.push(`credentials file ${path} is ${what} by group/others (mode ${octal}); run chmod 600 ${path}`);
   }
   const fields = parseCredentialsText(text);
   if (fields === null) {
