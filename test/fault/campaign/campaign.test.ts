@@ -12,7 +12,19 @@ import { ALICE, nextId, nos, startHarness, type Harness } from '../../sim/harnes
 import { Prng } from '../prng.js';
 import { FaultProxy, type Scenario } from '../proxy.js';
 
-const SEEDS = [11, 4242, 90001];
+/**
+ * Seeds: KFIX_CAMPAIGN_SEEDS (comma-separated integers) x KFIX_CAMPAIGN_RUNS, as test/fault/engine does
+ * (run r of seed s uses s + 7919 r); `npm run soak` sets them. Default: three fixed seeds.
+ */
+const SEEDS = ((env = process.env): number[] => {
+  const seeds = (env.KFIX_CAMPAIGN_SEEDS ?? '11,4242,90001').split(',').filter((x) => x.trim() !== '').map((x) => Number(x.trim()));
+  const runs = Number(env.KFIX_CAMPAIGN_RUNS ?? 1);
+  if (seeds.length === 0 || !seeds.every(Number.isInteger)) throw new Error(`KFIX_CAMPAIGN_SEEDS must be comma-separated integers, got ${JSON.stringify(env.KFIX_CAMPAIGN_SEEDS)}`);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`KFIX_CAMPAIGN_RUNS must be an integer >= 1, got ${JSON.stringify(env.KFIX_CAMPAIGN_RUNS)}`);
+  const out: number[] = [];
+  for (let r = 0; r < runs; r++) for (const s of seeds) out.push(s + 7919 * r);
+  return out;
+})();
 const CRED = ALICE.spot!;
 
 interface Row { scenario: string; seeds: number; survived: number; lost: number; duplicates: number; execsLost: number }
