@@ -87,6 +87,8 @@ async function startKraken(o: SimCliOptions, logs?: FixLogs): Promise<() => Prom
     tls: o.tlsCertDir ? { certDir: o.tlsCertDir } : false,
     ...(logs ? { tap: (service: SimService, sender: string, target: string) => logs.tap(`${service}-${target}-${sender}`) } : {}),
     onEvent: o.verbose ? (service, compID, kind, text) => console.log(`${service} ${compID} ${kind}: ${text}`) : undefined,
+    // Hostile peers cut off (garbage, oversize, connection caps, bad logons): rate-limited in the simulator.
+    log: (line: string) => console.log(line),
   });
   console.log(`kfix sim: Kraken simulator on ${o.host}${o.tlsCertDir ? ` (TLS 1.3, certificate ${handle.certificate?.certPath})` : ' (plain TCP)'}`);
   for (const [service, port] of Object.entries(handle.ports)) console.log(`  ${service.padEnd(12)} ${port}`);

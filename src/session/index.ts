@@ -20,4 +20,6 @@ export type {
   ResendPolicy,
   ValidationConfig,
   DailyRollover,
+  GarbledInputLimit,
 } from './types.js';
+export { DEFAULT_GARBLED_INPUT_LIMIT } from './types.js';

@@ -28,7 +28,7 @@ import { Resender } from './resend.js';
 import { rolloverDue, lastRolloverMicros, checkRollover } from './schedule.js';
 import { checkTransition, isLoggedOn, SessionState, SESSION_STATE_NAMES } from './state.js';
 import { handlerFor } from './states/index.js';
-import type { ResendPolicy, SessionApplication, SessionConfig, SessionEventKind, SessionOutput } from './types.js';
+import { DEFAULT_GARBLED_INPUT_LIMIT, type GarbledInputLimit, type ResendPolicy, type SessionApplication, type SessionConfig, type SessionEventKind, type SessionOutput } from './types.js';
 import { MessageValidator } from './validator.js';
 
 const Y = 0x59;
@@ -106,6 +106,12 @@ export class FixSession {
   readonly timeoutFactor: number;
   readonly logonTimeoutMicros: number;
   readonly logoutTimeoutMicros: number;
+  private readonly garbledLimit: GarbledInputLimit | null;
+  private readonly disconnectOnOversize: boolean;
+  /** Fixed window of garbled input (see GarbledInputLimit): start, errors and skipped bytes in it. */
+  private garbledWindowStart = 0;
+  private garbledErrors = 0;
+  private garbledBytes = 0;
 
   constructor(config: SessionConfig) {
     this.config = config;
@@ -127,6 +133,10 @@ export class FixSession {
     this.timeoutFactor = config.timeoutFactor ?? 2.4;
     this.logonTimeoutMicros = (config.logonTimeoutMs ?? 10_000) * 1000;
     this.logoutTimeoutMicros = (config.logoutTimeoutMs ?? 2_000) * 1000;
+    const acceptor = config.role === 'acceptor';
+    const gl = config.garbledInputLimit ?? (acceptor ? DEFAULT_GARBLED_INPUT_LIMIT : false);
+    this.garbledLimit = gl === false ? null : { ...gl };
+    this.disconnectOnOversize = config.disconnectOnOversize ?? acceptor;
     if (config.rollover) checkRollover(config.rollover);
     if (!(this.heartBtIntSec >= 0)) throw new RangeError(`heartBtIntSec must be >= 0, got ${this.heartBtIntSec}`);
     const v = config.validation;
@@ -167,6 +177,9 @@ export class FixSession {
     this.lastReceivedMicros = now;
     this.lastSentMicros = now;
     this.testRequestsSent = 0;
+    this.garbledWindowStart = now;
+    this.garbledErrors = 0;
+    this.garbledBytes = 0;
     if (this.role === 'acceptor') {
       this.transition(SessionState.AwaitingLogon);
       return;
@@ -342,8 +355,11 @@ export class FixSession {
 
   onFramingError(error: FramingError): void {
     if (this.state === SessionState.Disconnected) return;
+    const oversize = error.code === FramingErrorCode.MESSAGE_TOO_LARGE;
     if (!isLoggedOn(this.state)) {
-      this.disconnect(`garbled data before logon: ${error.detail}`);
+      const text = `garbled data before logon: ${error.detail}`;
+      this.emit(oversize ? 'oversize-input' : 'garbled-input', text);
+      this.disconnect(text);
       return;
     }
     if (error.code === FramingErrorCode.BEGIN_STRING) {
@@ -352,6 +368,30 @@ export class FixSession {
       return;
     }
     this.emit('framing-error', error.detail);
+    if (oversize && this.disconnectOnOversize) {
+      this.cutOff('oversize-input', `message too large: ${error.detail}`);
+      return;
+    }
+    const limit = this.garbledLimit;
+    if (limit === null) return;
+    const now = this.clock.nowMicros();
+    if (now - this.garbledWindowStart >= limit.windowMs * 1000) {
+      this.garbledWindowStart = now;
+      this.garbledErrors = 0;
+      this.garbledBytes = 0;
+    }
+    this.garbledErrors++;
+    this.garbledBytes += error.skipped;
+    if (this.garbledErrors > limit.maxErrors || this.garbledBytes > limit.maxBytes) {
+      this.cutOff('garbled-input', `garbled input: ${this.garbledErrors} framing errors, ${this.garbledBytes} bytes skipped within ${limit.windowMs} ms (last: ${error.detail})`);
+    }
+  }
+
+  /** Ends a session whose peer sends input we will not keep parsing: Logout with the reason, then close. */
+  private cutOff(kind: 'garbled-input' | 'oversize-input', text: string): void {
+    this.emit(kind, text);
+    if (this.state !== SessionState.LogoutSent) out.sendLogout(this, text);
+    this.disconnect(text);
   }
 
   /**

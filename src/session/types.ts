@@ -70,9 +70,38 @@ export interface SessionConfig {
   maxMessageSize?: number;
   /** Framing of bad BodyLengths: 'quickfix' (acceptance tests) or 'scan' (default). */
   framing?: 'scan' | 'quickfix';
+  /**
+   * Garbled input while logged on (bytes that do not frame as FIX): past the limit the session sends
+   * Logout and disconnects (event 'garbled-input'). false: only report each error ('framing-error').
+   * Default for acceptors DEFAULT_GARBLED_INPUT_LIMIT, for initiators false (a venue's odd bytes are
+   * reported, not punished: the engine keeps its connection).
+   */
+  garbledInputLimit?: GarbledInputLimit | false;
+  /**
+   * A frame above maxMessageSize while logged on ends the session (event 'oversize-input'): an honest
+   * peer never sends one, and skipping it would let a peer stream bytes forever. Default: true for
+   * acceptors, false for initiators.
+   */
+  disconnectOnOversize?: boolean;
   rollover?: DailyRollover;
   application?: SessionApplication;
 }
+
+/** Budget of framing errors and skipped bytes per window (a fixed window on the session's clock). */
+export interface GarbledInputLimit {
+  /** More framing errors than this within the window cuts the connection. */
+  maxErrors: number;
+  /** More bytes skipped as unframeable than this within the window cuts the connection. */
+  maxBytes: number;
+  windowMs: number;
+}
+
+/**
+ * Acceptor default: 20 errors or 16 KiB of garbage per 10 s. A healthy peer produces none (one bad
+ * frame in a blue moon); a message or two garbled by a bug stays well inside, a flood exceeds it within
+ * one TCP read or two, so it costs us little CPU before the cut.
+ */
+export const DEFAULT_GARBLED_INPUT_LIMIT: Readonly<GarbledInputLimit> = { maxErrors: 20, maxBytes: 16 * 1024, windowMs: 10_000 };
 
 export interface LogonContext {
   msgSeqNum: number;
@@ -111,6 +140,8 @@ export type SessionEventKind =
   | 'gap'
   | 'resend'
   | 'framing-error'
+  | 'garbled-input'
+  | 'oversize-input'
   | 'queue-overflow'
   | 'rollover'
   | 'disconnect'

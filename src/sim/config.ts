@@ -7,6 +7,7 @@ import type { SpotTier } from '../kraken/ratelimit.js';
 import { DEFAULT_ASSETS, DEFAULT_INSTRUMENTS, type SimAsset, type SimInstrument } from './catalog.js';
 
 import type { WireTap } from '../transport/index.js';
+import type { BadLogonLimit } from './hostile.js';
 
 export type SimService = 'spotMd' | 'spotTrading' | 'derivMd' | 'derivTrading' | 'derivMdL3' | 'spotMdL3';
 
@@ -94,6 +95,19 @@ export interface SimulatorOptions {
   tickMs?: number;
   /** Reject logons whose SendingTime is further than this from the clock. Default 120 s. */
   maxLatencySec?: number;
+  /**
+   * Hostile peers, per acceptor (defaults and their reasons: src/transport/acceptor.ts): open
+   * connections; connections without a Logon yet, in total and per remote address.
+   */
+  maxConnections?: number;
+  maxPendingConnections?: number;
+  maxPendingPerAddress?: number;
+  /** Close a connection that sends no complete Logon within this time (§2 [ASSUME]). Default 5000 ms. */
+  logonTimeoutMs?: number;
+  /** Failed trading logons per SenderCompID before its logons are refused unchecked (hostile.ts). false: never. */
+  badLogonLimit?: BadLogonLimit | false;
+  /** Operational log lines: each hostile peer cut off, with the running counts (rate-limited). Default none. */
+  log?: (line: string) => void;
   /** Diagnostics. */
   onEvent?: (service: SimService, compID: string, kind: string, text: string) => void;
   /** A copy of each session's bytes (FIX message logs), chosen by service and the client's CompIDs. */
@@ -127,6 +141,7 @@ export const TEXT = {
   badSignature: 'Invalid signature',
   nonceOutOfWindow: 'Nonce out of window',
   nonceNotIncreasing: 'Nonce not increasing',
+  tooManyFailedLogons: 'Too many failed logons, try again later',
   rateLimit: 'EOrder:Rate limit exceeded',
   errorRate: 'Too many errors per second',
   duplicateClOrdID: 'EOrder:Duplicate ClOrdID',

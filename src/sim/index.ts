@@ -28,9 +28,11 @@ import {
   type SimulatorOptions,
 } from './config.js';
 import { Exchange } from './exchange.js';
+import { VenueLedger, type VenueExecRecord, type VenueOrderRecord } from './ledger.js';
 import { MdFeed, MdPort } from './md/feed.js';
 import { SyntheticFlow } from './md/flow.js';
 import { RefData } from './refdata.js';
+import { DEFAULT_BAD_LOGON_LIMIT, HostileLog, hostileKindOfCut, hostileKindOfSessionEvent } from './hostile.js';
 import { SimStats, type SimulatorStats } from './stats.js';
 import { simulatorCertificate } from './tls-cert.js';
 import { TradingGateway, type TradingPolicy } from './trading.js';
@@ -39,6 +41,12 @@ export type { SimulatorOptions, SimService, SimAccount, SimCredential, Synthetic
 export { DEFAULT_ACCOUNTS, DEFAULT_INSTRUMENTS, KRAKEN_PORTS, TARGET_COMP_IDS } from './config.js';
 export type { SimulatorStats, ProcessingTimeStats } from './stats.js';
 export type { SimInstrument, SimAsset } from './catalog.js';
+export type { VenueOrderRecord, VenueExecRecord } from './ledger.js';
+
+export interface SimulatorStartOptions extends SimulatorOptions {
+  /** Keep the venue's order and ExecutionReport record (orders(), executions()); for tests. Default false. */
+  ledger?: boolean;
+}
 
 export interface SimulatorHandle {
   /** Bound port of every service (useful with port 0). */
@@ -54,12 +62,22 @@ export interface SimulatorHandle {
    * tests advance a ManualClock and call this.
    */
   tick(): void;
+  /** The venue's own record of client orders (needs `ledger: true`), optionally of one SenderCompID. */
+  orders(compID?: string): VenueOrderRecord[];
+  /** Every ExecutionReport produced for client sessions (needs `ledger: true`). */
+  executions(compID?: string): VenueExecRecord[];
+  /**
+   * Gateway restart: closes the trading acceptors (every trading connection drops, with cancel-on-
+   * disconnect as usual) and listens again on the same ports after `downMs`. The exchange keeps its
+   * books, orders, sessions' sequence numbers and stored reports, as a Kraken gateway restart does.
+   */
+  restartTrading(downMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 const SERVICES: readonly SimService[] = ['spotMd', 'spotTrading', 'derivMd', 'derivTrading', 'derivMdL3', 'spotMdL3'];
 
-export async function startKrakenSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+export async function startKrakenSimulator(options: SimulatorStartOptions = {}): Promise<SimulatorHandle> {
   const clock = options.clock ?? new SystemClock();
   const accounts = options.accounts ?? DEFAULT_ACCOUNTS;
   const seed = options.seed ?? 1;
@@ -75,6 +93,7 @@ export async function startKrakenSimulator(options: SimulatorOptions = {}): Prom
     logoutCancelsOrders: options.logoutCancelsOrders ?? true,
     derivativesAmend: options.derivativesAmend ?? false,
     maxLatencySec: options.maxLatencySec ?? 120,
+    badLogonLimit: options.badLogonLimit ?? DEFAULT_BAD_LOGON_LIMIT,
   };
   const exchange = new Exchange(clock, seed, options.assets ?? DEFAULT_ASSETS, options.instruments ?? DEFAULT_INSTRUMENTS, accounts, policy.derivativesAmend);
   const spotLimiters = new Map<number, SpotRateLimiter>();
@@ -82,7 +101,14 @@ export async function startKrakenSimulator(options: SimulatorOptions = {}): Prom
     spotLimiters.set(exchange.accountByName.get(a.name)!, new SpotRateLimiter({ tier: a.tier ?? 'starter', cancelsBypassLimit: policy.spotCancelsBypassLimit }));
   }
   const verifier = new LogonVerifier(policy.nonceWindowMs);
-  const ev = (service: SimService) => (options.onEvent ? (c: string, k: string, t: string) => options.onEvent!(service, c, k, t) : undefined);
+  const hostileLog = new HostileLog(options.log);
+  // Sessions report the peers they cut off (garbled or oversize input) as events: count them here.
+  const ev = (service: SimService) => (c: string, k: string, t: string) => {
+    const kind = hostileKindOfSessionEvent(k);
+    if (kind !== null) stats.cutOff(kind);
+    if (kind !== null || k === 'logon-refused' || k === 'logon-throttled') hostileLog.line(`${service} ${c}: ${k}: ${t}`, stats.hostile);
+    options.onEvent?.(service, c, k, t);
+  };
 
   // Reference-data rejects count toward the error rate of whichever session received them.
   const errorOf: ((s: FixSession) => boolean)[] = [];
@@ -107,6 +133,8 @@ export async function startKrakenSimulator(options: SimulatorOptions = {}): Prom
       return st !== undefined;
     });
   }
+  const ledger = options.ledger === true ? new VenueLedger(exchange) : null;
+  if (ledger !== null) for (const gw of [spot, deriv]) for (const st of gw.states.values()) ledger.watch(st);
   const feed = new MdFeed(exchange.instruments.length);
   for (const p of Object.values(md)) {
     feed.ports.push(p);
@@ -135,7 +163,7 @@ export async function startKrakenSimulator(options: SimulatorOptions = {}): Prom
           clock.nowMicros(),
         );
 
-  let tls;
+  let tls: ReturnType<typeof serverTlsOptions> | undefined;
   let certificate: SimulatorHandle['certificate'];
   if (options.tls) {
     const c = await simulatorCertificate(options.tls.certDir);
@@ -154,17 +182,29 @@ export async function startKrakenSimulator(options: SimulatorOptions = {}): Prom
   const tickMs = options.tickMs ?? 50;
   const handles: AcceptorHandle[] = [];
   const ports = {} as Record<SimService, number>;
+  const listen = (service: SimService, port: number) =>
+    startAcceptor({
+      port,
+      host,
+      sessions: lookups[service],
+      tickMs,
+      tls,
+      onError: (err) => options.onEvent?.(service, '', 'error', err.message),
+      logonWaitMs: options.logonTimeoutMs ?? 5000,
+      maxConnections: options.maxConnections,
+      maxPendingConnections: options.maxPendingConnections,
+      maxPendingPerAddress: options.maxPendingPerAddress,
+      onCutOff: (cut) => {
+        stats.cutOff(hostileKindOfCut(cut));
+        const who = `${cut.remoteAddress}${cut.senderCompID !== undefined ? ` ${cut.senderCompID}` : ''}`;
+        hostileLog.line(`${service} ${who}: ${cut.reason}: ${cut.detail}`, stats.hostile);
+        options.onEvent?.(service, cut.senderCompID ?? '', 'hostile', `${cut.reason} from ${cut.remoteAddress}: ${cut.detail}`);
+      },
+      ...(options.tap ? { tap: (sender: string, target: string) => options.tap!(service, sender, target) } : {}),
+    });
   try {
     for (const service of SERVICES) {
-      const h = await startAcceptor({
-        port: options.ports?.[service] ?? KRAKEN_PORTS[service],
-        host,
-        sessions: lookups[service],
-        tickMs,
-        tls,
-        onError: (err) => options.onEvent?.(service, '', 'error', err.message),
-        ...(options.tap ? { tap: (sender: string, target: string) => options.tap!(service, sender, target) } : {}),
-      });
+      const h = await listen(service, options.ports?.[service] ?? KRAKEN_PORTS[service]);
       handles.push(h);
       ports[service] = h.port;
     }
@@ -194,6 +234,26 @@ export async function startKrakenSimulator(options: SimulatorOptions = {}): Prom
     clock,
     stats: () => stats.snapshot(exchange.counters.executionReports),
     tick,
+    orders: (compID) => {
+      if (ledger === null) throw new Error('simulator: orders() needs startKrakenSimulator({ ledger: true })');
+      return ledger.orders(compID);
+    },
+    executions: (compID) => {
+      if (ledger === null) throw new Error('simulator: executions() needs startKrakenSimulator({ ledger: true })');
+      return ledger.executions(compID);
+    },
+    restartTrading: async (downMs = 0) => {
+      if (closed) throw new Error('simulator: restartTrading after close');
+      for (const service of ['spotTrading', 'derivTrading'] as const) {
+        const i = SERVICES.indexOf(service);
+        await handles[i]!.close();
+      }
+      await new Promise((r) => setTimeout(r, downMs));
+      for (const service of ['spotTrading', 'derivTrading'] as const) {
+        const i = SERVICES.indexOf(service);
+        handles[i] = await listen(service, ports[service]);
+      }
+    },
     close: async () => {
       if (closed) return;
       closed = true;

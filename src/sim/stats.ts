@@ -4,6 +4,7 @@
  * encoding and writing of the resulting reports). Samples live in a fixed ring, so recording never
  * allocates; stats() sorts a copy.
  */
+import { newHostileStats, type HostileKind, type HostileStats } from './hostile.js';
 
 export interface ProcessingTimeStats {
   count: number;
@@ -32,6 +33,8 @@ export interface SimulatorStats {
   flowOrders: number;
   /** The simulator's own time per NewOrderSingle. */
   orderProcessing: ProcessingTimeStats;
+  /** Peers cut off for hostile input, by reason (./hostile.ts). */
+  hostile: HostileStats;
 }
 
 const RING = 1 << 16;
@@ -48,14 +51,21 @@ export class SimStats {
   mdRejects = 0;
   flowSteps = 0;
   flowOrders = 0;
+  readonly hostile: HostileStats = newHostileStats();
   private readonly samples = new Float64Array(RING);
   private count = 0;
   private totalMs = 0;
   private maxMs = 0;
 
+  /** A Logon answered with Logout(text) and closed: also a hostile.badLogons. */
   logonRefused(text: string): void {
     this.logonsRefused++;
     this.logonRefusals[text] = (this.logonRefusals[text] ?? 0) + 1;
+    this.hostile.badLogons++;
+  }
+
+  cutOff(kind: HostileKind): void {
+    this.hostile[kind]++;
   }
 
   recordOrder(ms: number): void {
@@ -92,6 +102,7 @@ export class SimStats {
         maxUs: this.maxMs * 1000,
         window: n,
       },
+      hostile: { ...this.hostile },
     };
   }
 }

@@ -14,6 +14,7 @@ import type { LogonVerifier } from './auth.js';
 import { TEXT, type SimAccount, type SimCredential } from './config.js';
 import { writeExecutionReportBody } from './exec-report.js';
 import type { Exchange, OrderMeta, OrderOwner } from './exchange.js';
+import { LogonThrottle, type BadLogonLimit } from './hostile.js';
 import { ErrorWindow } from './limits.js';
 import { Reason } from './matching/index.js';
 import { RingStore } from './ring-store.js';
@@ -39,6 +40,8 @@ export interface TradingPolicy {
   logoutCancelsOrders: boolean;
   derivativesAmend: boolean;
   maxLatencySec: number;
+  /** Failed logons per SenderCompID before its logons are refused unchecked for a while. */
+  badLogonLimit: BadLogonLimit | false;
 }
 
 export class TradingState implements OrderOwner {
@@ -107,6 +110,7 @@ export class TradingGateway {
   private readonly bySession = new Map<FixSession, TradingState>();
   private readonly entry: OrderEntry;
   private readonly application: SessionApplication;
+  private readonly throttle: LogonThrottle;
   private connCounter = 0;
 
   constructor(
@@ -123,6 +127,7 @@ export class TradingGateway {
     private readonly onEvent?: (compID: string, kind: string, text: string) => void,
   ) {
     this.entry = new OrderEntry(this);
+    this.throttle = new LogonThrottle(policy.badLogonLimit);
     this.application = {
       onLogonIn: (s, v) => this.onLogonIn(s, v),
       onLogon: (s) => this.onLogon(s),
@@ -171,10 +176,19 @@ export class TradingGateway {
 
   private onLogonIn(s: FixSession, view: MessageView): string | null {
     const state = this.bySession.get(s)!;
-    const refusal = this.verifier.verify(view, state.cred, this.clock.nowMicros());
+    const now = this.clock.nowMicros();
+    if (this.throttle.blocked(state.compID, now)) {
+      // Refused before the signature check: a guessing attack costs us no HMAC per attempt.
+      this.stats.hostile.logonsThrottled++;
+      this.stats.logonRefused(TEXT.tooManyFailedLogons);
+      this.onEvent?.(state.compID, 'logon-refused', TEXT.tooManyFailedLogons);
+      return TEXT.tooManyFailedLogons;
+    }
+    const refusal = this.verifier.verify(view, state.cred, now);
     if (refusal !== null) {
       this.stats.logonRefused(refusal);
       this.onEvent?.(state.compID, 'logon-refused', refusal);
+      if (this.throttle.fail(state.compID, now)) this.onEvent?.(state.compID, 'logon-throttled', `${TEXT.tooManyFailedLogons}: logons of ${state.compID} refused unchecked for a while`);
       return refusal;
     }
     state.cancelOnDisconnect = view.getInt(8674) !== 1;

@@ -4,8 +4,8 @@
  * the bound on outbound buffering, and the timers that drive sessions. Must not parse business
  * messages or decide protocol behaviour: that is the session's job.
  */
-export { startAcceptor } from './acceptor.js';
-export type { AcceptorOptions, AcceptorHandle } from './acceptor.js';
+export { startAcceptor, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PENDING_CONNECTIONS, DEFAULT_MAX_PENDING_PER_ADDRESS } from './acceptor.js';
+export type { AcceptorOptions, AcceptorHandle, AcceptorCutOff, AcceptorCutOffReason } from './acceptor.js';
 export { connectInitiator } from './initiator.js';
 export type { InitiatorOptions, InitiatorHandle } from './initiator.js';
 export { startInitiator, InitiatorSupervisor, InitiatorState, INITIATOR_STATE_NAMES, INITIATOR_TRANSITIONS } from './supervisor.js';
