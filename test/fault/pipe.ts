@@ -1,7 +1,7 @@
 /**
  * One direction of a proxied connection: bytes from `src` pass through the fault stages of the
  * scenario and are written to `dst`. Stages run in a fixed order so a seed means the same thing
- * every time: cut/drop (byte and message counts) -> corrupt -> split -> duplicate -> reorder ->
+ * every time: cut/drop/swallow (byte and message counts) -> corrupt -> split -> duplicate -> reorder ->
  * timing (delay, stall) -> write. Each rule draws from its own PRNG stream, so adding a rule does
  * not change what another rule does.
  */
@@ -51,6 +51,10 @@ export class Pipe {
   private cutReason = '';
   /** Message index -> bytes of it to forward before closing. */
   private readonly messageCuts = new Map<number, { k: number; reset: boolean; kind: 'drop' | 'cut' }>();
+  /** Message indexes removed whole (the connection stays up). */
+  private readonly swallow = new Set<number>();
+  /** Inside a swallowed message: its bytes so far in the current chunk start here (-1: not swallowing). */
+  private swallowFrom = -1;
   /** Outside a message, a possible `8=FIX` prefix is held back so a cut can still fall before it. */
   private held: Buffer = Buffer.alloc(0);
   private cutting = false;
@@ -95,6 +99,9 @@ export class Pipe {
           break; // atMs is the connection's business (both directions at once)
         case 'cut':
           this.addMessageCut(rule.message, rule.afterBytes, rule.reset ?? false, 'cut');
+          break;
+        case 'swallow':
+          for (const m of rule.messages) this.swallow.add(m);
           break;
         case 'corrupt':
           this.corrupt.push({ rule, rng, flips: 0 });
@@ -168,6 +175,9 @@ export class Pipe {
     const data = heldLen > 0 ? Buffer.concat([this.held, chunk]) : chunk;
     const base = this.scanner.offset - heldLen;
     const scanner = this.scanner;
+    /** [from, to) ranges of `data` that belong to swallowed messages. */
+    let drops: number[] | null = null;
+    if (this.swallowFrom >= 0) this.swallowFrom = 0;
     for (let i = heldLen; i < data.length; i++) {
       if (base + i >= this.cutAt) break;
       const r = scanner.step(data[i]!);
@@ -179,18 +189,30 @@ export class Pipe {
           this.cutReset = cut.reset;
           this.cutReason = cut.kind === 'drop' ? `drop at message ${scanner.messages}` : `cut message ${scanner.messages} after ${cut.k} bytes`;
         }
+        if (this.swallow.has(scanner.messages)) {
+          // The `8=FI` before this byte is in `data`: the prefix was held back (see below).
+          this.swallowFrom = Math.max(0, scanner.messageStart - base);
+          this.host.fault('swallow', this.dir, scanner.messageStart, `message ${scanner.messages} swallowed`);
+        }
+      } else if (r === Boundary.END && this.swallowFrom >= 0) {
+        (drops ??= []).push(this.swallowFrom, i + 1);
+        this.swallowFrom = -1;
       }
     }
+    let end = data.length;
     if (this.cutAt <= base + data.length) {
       this.cutting = true;
       this.held = Buffer.alloc(0);
       const kind: FaultKind = this.cutReason.startsWith('cut') ? 'cut' : 'drop';
       this.host.fault(kind, this.dir, this.cutAt, this.cutReason);
-      return data.subarray(0, Math.max(0, this.cutAt - base));
+      end = Math.max(0, this.cutAt - base);
+    } else {
+      const hold = (this.messageCuts.size > 0 || this.swallow.size > 0) && !scanner.inMessage && !this.srcEnded ? scanner.prefix : 0;
+      this.held = hold > 0 ? Buffer.from(data.subarray(data.length - hold)) : Buffer.alloc(0);
+      end = data.length - hold;
     }
-    const hold = this.messageCuts.size > 0 && !scanner.inMessage && !this.srcEnded ? scanner.prefix : 0;
-    this.held = hold > 0 ? Buffer.from(data.subarray(data.length - hold)) : Buffer.alloc(0);
-    return hold > 0 ? data.subarray(0, data.length - hold) : data;
+    if (this.swallowFrom >= 0) (drops ??= []).push(this.swallowFrom, data.length);
+    return drops === null ? data.subarray(0, end) : without(data, end, drops);
   }
 
   private afterCut(data: Buffer): void {
@@ -354,4 +376,17 @@ export class Pipe {
     if (this.cutting) this.host.closePair(this.cutReason, this.cutReset ? 'reset' : 'end');
     else if (this.srcEnded && !this.dst.writableEnded) this.dst.end();
   }
+}
+
+/** data[0, end) minus the [from, to) ranges (ascending, non-overlapping). */
+function without(data: Buffer, end: number, drops: number[]): Buffer {
+  const keep: Buffer[] = [];
+  let at = 0;
+  for (let k = 0; k < drops.length; k += 2) {
+    const from = Math.min(drops[k]!, end);
+    if (from > at) keep.push(data.subarray(at, from));
+    at = Math.max(at, drops[k + 1]!);
+  }
+  if (end > at) keep.push(data.subarray(at, end));
+  return Buffer.concat(keep);
 }

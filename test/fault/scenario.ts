@@ -83,9 +83,18 @@ export interface CorruptRule extends RuleBase {
   skipBytes?: number;
 }
 
-export type FaultRule = DropRule | CutRule | DelayRule | StallRule | SplitRule | DuplicateRule | ReorderRule | CorruptRule;
+/**
+ * Removes whole messages from the stream and keeps the connection: the `messages` listed (1-based, in
+ * this direction of the connection) never arrive, so the receiver sees a MsgSeqNum gap.
+ */
+export interface SwallowRule extends RuleBase {
+  kind: 'swallow';
+  messages: number[];
+}
+
+export type FaultRule = DropRule | CutRule | DelayRule | StallRule | SplitRule | DuplicateRule | ReorderRule | CorruptRule | SwallowRule;
 export type FaultKind = FaultRule['kind'];
-export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'cut', 'delay', 'stall', 'split', 'duplicate', 'reorder', 'corrupt'];
+export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'cut', 'delay', 'stall', 'split', 'duplicate', 'reorder', 'corrupt', 'swallow'];
 
 export interface Scenario {
   name?: string;
@@ -158,6 +167,11 @@ export function validateScenario(scenario: Scenario): Scenario {
         prob(rule.probability);
         nonNeg(rule.maxFlips, 'maxFlips');
         nonNeg(rule.skipBytes, 'skipBytes');
+        break;
+      case 'swallow':
+        if (!Array.isArray(rule.messages) || rule.messages.length === 0 || !rule.messages.every((m) => Number.isInteger(m) && m >= 1)) {
+          throw new Error(`${where}: messages must be a non-empty list of 1-based message numbers`);
+        }
         break;
       default:
         throw new Error(`${where}: unknown kind`);
