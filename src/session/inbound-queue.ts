@@ -18,7 +18,10 @@ export class InboundQueue {
   add(seq: number, view: MessageView): boolean {
     if (this.bySeq.has(seq)) return true;
     if (this.bySeq.size >= this.maxSize) return false;
-    this.bySeq.set(seq, view.buffer.slice(view.start, view.start + view.length));
+    // A real copy: on a Buffer (socket reads) .slice() is a view, and the engine reuses its read buffer.
+    const copy = new Uint8Array(view.length);
+    copy.set(view.buffer.subarray(view.start, view.start + view.length));
+    this.bySeq.set(seq, copy);
     return true;
   }
 

@@ -44,7 +44,7 @@ export class RingStore implements MessageStore {
     if (store && this.capacity > 0 && length > 0) {
       const i = seq % this.capacity;
       this.seqs[i] = seq;
-      this.bytes[i] = bytes.slice(offset, offset + length);
+      this.bytes[i] = new Uint8Array(bytes.subarray(offset, offset + length)); // not .slice: a view on a Buffer
     }
     this.nextSender = seq + 1;
   }

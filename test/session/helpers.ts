@@ -94,7 +94,8 @@ export class Harness {
   }
 
   /** Sends the peer's message; header 49/56/52 filled in unless given. */
-  recv(body: string, opts: { raw?: boolean } = {}): this {
+  /** `reuse`: deliver through this one buffer, overwritten per message, as a socket reader that reuses its buffer does. */
+  recv(body: string, opts: { raw?: boolean; reuse?: Buffer } = {}): this {
     let text = body;
     if (!opts.raw) {
       const dictionary = getDictionary({ kraken: false });
@@ -108,7 +109,13 @@ export class Harness {
       if (!/(^|\|)56=/.test(body)) extra.push(`56=${this.us}`);
       text = [...head, ...extra, ...rest].filter((p) => p.length > 0).join('|');
     }
-    this.session.onBytes(fix(text, this.clock));
+    const bytes = fix(text, this.clock);
+    if (opts.reuse) {
+      bytes.copy(opts.reuse);
+      this.session.onBytes(opts.reuse.subarray(0, bytes.length));
+    } else {
+      this.session.onBytes(bytes);
+    }
     return this;
   }
 

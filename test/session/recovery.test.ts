@@ -31,6 +31,44 @@ describe('inbound sequence recovery', () => {
     expect(h.session.nextTargetMsgSeqNum()).toBe(6);
   });
 
+  it('asks again when a replayed message is lost and the sequence stops moving (no stall in ResendInProgress)', () => {
+    const h = new Harness({ resendTimeoutMs: 2_000 }).logon();
+    h.take();
+    h.recv(order(2, 'a')).recv(order(6, 'e'));
+    expect(h.take()).toEqual(['35=2|34=2|7=3|16=0']);
+    h.recv(`${order(3, 'b')}|43=Y|122=<NOW-1>`); // 4 is lost in the replay; 5 arrives
+    h.recv(`${order(5, 'd')}|43=Y|122=<NOW-1>`);
+    h.clock.advanceMs(1_000);
+    h.session.onTimer();
+    expect(h.take()).toEqual([]); // progress was made (3 arrived): the timer restarts from it
+    h.clock.advanceMs(1_500);
+    h.session.onTimer();
+    expect(h.take()).toEqual([]);
+    h.clock.advanceMs(600);
+    h.session.onTimer();
+    expect(h.take()).toEqual(['35=2|34=3|7=4|16=0']); // asked again from the next expected number
+    expect(h.session.state).toBe(SessionState.ResendInProgress);
+    h.recv(`${order(4, 'c')}|43=Y|122=<NOW-1>`).recv(`${order(5, 'd')}|43=Y|122=<NOW-1>`);
+    expect(h.app.map((m) => m.seq)).toEqual([2, 3, 4, 5, 6]);
+    expect(h.session.state).toBe(SessionState.Active);
+    expect(h.session.nextTargetMsgSeqNum()).toBe(7);
+  });
+
+  it('keeps its own copy of a message queued above a gap when the reader reuses its buffer', () => {
+    // The engine reads every chunk into one Buffer; Buffer#slice is a view, so a queued message used
+    // to be overwritten by the next read and lost when the gap was filled.
+    const h = new Harness().logon();
+    h.take();
+    const reuse = Buffer.alloc(512);
+    const deliver = (body: string) => h.recv(body, { reuse });
+    deliver(order(3, 'queued-one'));
+    deliver('35=0|34=4');
+    expect(h.take()).toEqual(['35=2|34=2|7=2|16=0']);
+    deliver(`${order(2, 'a')}|43=Y|122=<NOW-1>`);
+    expect(h.app.map((m) => [m.seq, /11=([^|]*)/.exec(m.text)?.[1]])).toEqual([[2, 'a'], [3, 'queued-one']]);
+    expect(h.session.nextTargetMsgSeqNum()).toBe(5);
+  });
+
   it('ignores a PossDup message below the expected number', () => {
     const h = new Harness().logon();
     h.recv(order(2, 'a')).recv(`${order(2, 'a')}|43=Y|122=<NOW-1>`);
