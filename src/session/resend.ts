@@ -43,22 +43,28 @@ export class Resender {
     s.emit('resend', `ResendRequest ${begin}..${end} (${s.resendPolicy})`);
     if (begin > end) return;
     if (s.resendPolicy === 'gap-fill-all') {
-      sendGapFill(s, begin, end + 1);
+      gapFill(s, begin, end + 1);
       return;
     }
     let current = begin;
     s.store.replay(begin, end, (seq, bytes) => {
       if (seq < current || seq > end) return;
-      if (seq > current) sendGapFill(s, current, seq);
+      if (seq > current) gapFill(s, current, seq);
       this.handler.ok = false;
       this.framer.reset();
       this.framer.push(bytes, this.handler);
       // A stored message we cannot parse is gap-filled rather than resent garbled.
-      if (!this.handler.ok) sendGapFill(s, seq, seq + 1);
+      if (!this.handler.ok) gapFill(s, seq, seq + 1);
       current = seq + 1;
     });
-    if (current <= end) sendGapFill(s, current, Math.min(end + 1, next));
+    if (current <= end) gapFill(s, current, Math.min(end + 1, next));
   }
+}
+
+/** A gap fill answering a ResendRequest; the application learns which of its messages will never arrive. */
+function gapFill(s: FixSession, msgSeqNum: number, newSeqNo: number): void {
+  sendGapFill(s, msgSeqNum, newSeqNo);
+  s.application.onResendGapFill?.(s, msgSeqNum, newSeqNo - 1);
 }
 
 /** Rewrites a stored message's header for a resend and sends it (not stored again). */

@@ -106,6 +106,10 @@ export class FixSession {
   readonly timeoutFactor: number;
   readonly logonTimeoutMicros: number;
   readonly logoutTimeoutMicros: number;
+  readonly resendTimeoutMicros: number;
+  /** When our outstanding ResendRequest was sent (or last saw progress), and the expected MsgSeqNum then. */
+  private resendAskedMicros = 0;
+  private resendAskedAtSeq = 0;
   private readonly garbledLimit: GarbledInputLimit | null;
   private readonly disconnectOnOversize: boolean;
   /** Fixed window of garbled input (see GarbledInputLimit): start, errors and skipped bytes in it. */
@@ -133,6 +137,7 @@ export class FixSession {
     this.timeoutFactor = config.timeoutFactor ?? 2.4;
     this.logonTimeoutMicros = (config.logonTimeoutMs ?? 10_000) * 1000;
     this.logoutTimeoutMicros = (config.logoutTimeoutMs ?? 2_000) * 1000;
+    this.resendTimeoutMicros = (config.resendTimeoutMs ?? 2_000) * 1000;
     const acceptor = config.role === 'acceptor';
     const gl = config.garbledInputLimit ?? (acceptor ? DEFAULT_GARBLED_INPUT_LIMIT : false);
     this.garbledLimit = gl === false ? null : { ...gl };
@@ -446,6 +451,8 @@ export class FixSession {
     out.sendResendRequest(this, expected, 0);
     this.resendBegin = expected;
     this.resendEnd = seq - 1;
+    this.resendAskedMicros = this.clock.nowMicros();
+    this.resendAskedAtSeq = expected;
     if (this.state === SessionState.Active) this.transition(SessionState.ResendInProgress);
   }
 
@@ -474,6 +481,26 @@ export class FixSession {
     }
     out.sendReject(this, view, reason, 0);
     if (this.state !== SessionState.LogoutSent) out.sendLogout(this, '');
+  }
+
+  /**
+   * Called on every timer tick while logged on. Later messages only queue while a ResendRequest is
+   * outstanding, so a replayed message lost on a live connection would stall the session for good:
+   * without progress for resendTimeout, ask again from the next expected MsgSeqNum.
+   */
+  checkResendProgress(now: number): void {
+    if (this.resendEnd === 0) return;
+    const expected = this.store.nextTargetMsgSeqNum();
+    if (expected > this.resendAskedAtSeq) {
+      this.resendAskedAtSeq = expected;
+      this.resendAskedMicros = now;
+      return;
+    }
+    if (now - this.resendAskedMicros < this.resendTimeoutMicros) return;
+    this.emit('resend-retry', `no progress for ${this.resendTimeoutMicros / 1000} ms after ResendRequest: asking again from ${expected}`);
+    out.sendResendRequest(this, expected, 0);
+    this.resendBegin = expected;
+    this.resendAskedMicros = now;
   }
 
   clearResendRange(): void {

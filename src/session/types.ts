@@ -63,6 +63,11 @@ export interface SessionConfig {
   timeoutFactor?: number;
   logonTimeoutMs?: number;
   logoutTimeoutMs?: number;
+  /**
+   * Our ResendRequest is asked again (from the next expected MsgSeqNum) when the inbound sequence has not
+   * moved for this long: a replayed message lost on a live connection must not stall the session. Default 2 s.
+   */
+  resendTimeoutMs?: number;
   /** Bound on messages held above a sequence gap; beyond it they are dropped (and re-requested). */
   maxQueuedMessages?: number;
   /** SendingTime digits: 3 (ms, default) or 6. */
@@ -130,6 +135,12 @@ export interface SessionApplication {
    * reason: we then send Logout with that Text and disconnect.
    */
   onLogonIn?(session: FixSession, view: MessageView): string | null;
+  /**
+   * We answered the counterparty's ResendRequest with a SequenceReset-GapFill over our MsgSeqNums
+   * begin..end (inclusive) instead of resending them: any application message we sent in that range
+   * never reached the counterparty and never will (with resendPolicy 'gap-fill-all': all of them).
+   */
+  onResendGapFill?(session: FixSession, beginSeqNo: number, endSeqNo: number): void;
   /** Diagnostics: state changes, rejects, gaps, framing errors (not for per-message business logic). */
   onEvent?(session: FixSession, event: SessionEvent): void;
 }
@@ -139,6 +150,7 @@ export type SessionEventKind =
   | 'reject-sent'
   | 'gap'
   | 'resend'
+  | 'resend-retry'
   | 'framing-error'
   | 'garbled-input'
   | 'oversize-input'

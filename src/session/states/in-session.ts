@@ -98,6 +98,7 @@ export const inSession: StateHandler = {
     }
   },
   onTimer(s, now) {
+    s.checkResendProgress(now);
     const hb = s.heartBtIntSec * 1_000_000;
     if (hb <= 0) return;
     const sinceReceived = now - s.lastReceivedMicros;
