@@ -51,9 +51,41 @@ export interface MarketDataConfig {
   depth?: number;
   tls?: { servername?: string; ca?: string; verify?: boolean };
   heartBtIntSec?: number;
-  /** First reconnect delay after the session dropped (doubles up to 5 s). Default 250 ms. */
+  /** First reconnect delay after the session dropped (doubles up to 5 s, jittered). Default 250 ms. */
   reconnectMs?: number;
 }
+
+/**
+ * The venue's daily sequence reset (Kraken: 22:00 UTC, both directions, spec §3). From quietMs before
+ * hourUtc:minuteUtc the engine refuses new commands locally (a command in flight when the venue drops
+ * the connection for its rollover could never be replayed or reported across the reset). At the
+ * boundary plus graceMs, if the venue has not logged it out by then, the engine logs out and waits for
+ * the venue's Logout answer (reports in flight still arrive), then logs on again with ResetSeqNumFlag=Y.
+ * When the venue logs out first (its own rollover), the engine sees the boundary passed and does the
+ * same 141=Y logon. Logons are not attempted before the boundary plus pauseMs (Kraken's rollover
+ * "lasts ~30 s").
+ */
+export interface RolloverConfig {
+  hourUtc: number;
+  minuteUtc: number;
+  /** Let the venue's own rollover Logout come first: ours waits this long past the boundary. Default 2000 ms. */
+  graceMs?: number;
+  /** Commands are refused locally from this long before the boundary. Default 1000 ms. */
+  quietMs?: number;
+  /** No logon before boundary + pauseMs. Default 30 000 ms (spec §3 [ASSUME]: reconnect after ~30 s). */
+  pauseMs?: number;
+}
+
+export interface ResolvedRollover {
+  hourUtc: number;
+  minuteUtc: number;
+  graceMs: number;
+  quietMs: number;
+  pauseMs: number;
+}
+
+/** Kraken's rollover, the default for any venue whose TargetCompID starts with KRAKEN. */
+export const KRAKEN_ROLLOVER: Readonly<ResolvedRollover> = { hourUtc: 22, minuteUtc: 0, graceMs: 2_000, quietMs: 1_000, pauseMs: 30_000 };
 
 export interface ResolvedMarketDataConfig {
   host: string;
@@ -106,6 +138,22 @@ export interface EngineConfig {
   latencyRingSize?: number;
   /** A separate market-data session (Kraken's MD ports); omit when the venue pushes data on the trading session. */
   marketData?: MarketDataConfig;
+  /**
+   * Reconnect the trading session by itself after a drop it did not ask for (stop()). Default true.
+   * false: a drop is final (health().state 'disconnected'), as for a supervisor that restarts processes.
+   */
+  reconnect?: boolean;
+  /** First reconnect delay; doubles per failed attempt up to reconnectMaxMs, 50 % jitter. Default 250 ms. */
+  reconnectMs?: number;
+  /** Cap of the reconnect delay. Default 5000 ms. */
+  reconnectMaxMs?: number;
+  /**
+   * Logons refused in a row (the venue answered Logout or closed before its Logon: bad credentials,
+   * clock skew, throttled) before the engine stops trying and reports a final error. Default 5.
+   */
+  maxLogonRefusals?: number;
+  /** Daily sequence reset (RolloverConfig). Default KRAKEN_ROLLOVER when targetCompID starts with KRAKEN, else null. */
+  rollover?: RolloverConfig | null;
 }
 
 export interface ResolvedStrategy {
@@ -137,6 +185,11 @@ export interface ResolvedEngineConfig {
   restartBackoffMs: number;
   latencyRingSize: number;
   marketData: ResolvedMarketDataConfig | null;
+  reconnect: boolean;
+  reconnectMs: number;
+  reconnectMaxMs: number;
+  maxLogonRefusals: number;
+  rollover: ResolvedRollover | null;
 }
 
 function pow2AtLeast(name: string, v: number, min: number): number {
@@ -202,7 +255,38 @@ export function resolveEngineConfig(c: EngineConfig): ResolvedEngineConfig {
     restartBackoffMs: c.restartBackoffMs ?? 100,
     latencyRingSize: c.latencyRingSize ?? 1 << 16,
     marketData: c.marketData === undefined ? null : resolveMarketData(c.marketData, c.host ?? '127.0.0.1', c.heartBtIntSec ?? 30),
+    ...resolveReconnect(c),
+    rollover: resolveRollover(c.rollover, c.targetCompID),
   };
+}
+
+function resolveReconnect(c: EngineConfig): Pick<ResolvedEngineConfig, 'reconnect' | 'reconnectMs' | 'reconnectMaxMs' | 'maxLogonRefusals'> {
+  const reconnect = c.reconnect ?? true;
+  if (typeof reconnect !== 'boolean') throw new Error(`engine config: reconnect must be true or false, got ${JSON.stringify(reconnect)}`);
+  const reconnectMs = c.reconnectMs ?? 250;
+  if (!(reconnectMs > 0) || !Number.isFinite(reconnectMs)) throw new Error(`engine config: reconnectMs must be a finite number > 0, got ${reconnectMs}`);
+  const reconnectMaxMs = c.reconnectMaxMs ?? Math.max(5_000, reconnectMs);
+  if (!(reconnectMaxMs >= reconnectMs) || !Number.isFinite(reconnectMaxMs)) throw new Error(`engine config: reconnectMaxMs must be finite and >= reconnectMs (${reconnectMs}), got ${reconnectMaxMs}`);
+  const maxLogonRefusals = c.maxLogonRefusals ?? 5;
+  if (!Number.isInteger(maxLogonRefusals) || maxLogonRefusals < 1) throw new Error(`engine config: maxLogonRefusals must be an integer >= 1, got ${maxLogonRefusals}`);
+  return { reconnect, reconnectMs, reconnectMaxMs, maxLogonRefusals };
+}
+
+function resolveRollover(r: RolloverConfig | null | undefined, targetCompID: string): ResolvedRollover | null {
+  if (r === null) return null;
+  if (r === undefined) return typeof targetCompID === 'string' && targetCompID.startsWith('KRAKEN') ? { ...KRAKEN_ROLLOVER } : null;
+  if (typeof r !== 'object') throw new Error('engine config: rollover must be {hourUtc, minuteUtc} or null');
+  const { hourUtc, minuteUtc } = r;
+  if (!Number.isInteger(hourUtc) || hourUtc < 0 || hourUtc > 23 || !Number.isInteger(minuteUtc) || minuteUtc < 0 || minuteUtc > 59) {
+    throw new Error(`engine config: rollover time must be hourUtc 0..23 and minuteUtc 0..59, got ${hourUtc}:${minuteUtc}`);
+  }
+  const graceMs = r.graceMs ?? KRAKEN_ROLLOVER.graceMs;
+  const pauseMs = r.pauseMs ?? KRAKEN_ROLLOVER.pauseMs;
+  const quietMs = r.quietMs ?? KRAKEN_ROLLOVER.quietMs;
+  if (!(quietMs >= 0 && quietMs < 3_600_000)) throw new Error(`engine config: rollover.quietMs must be 0..3600000, got ${quietMs}`);
+  if (!(graceMs >= 0 && graceMs < 3_600_000)) throw new Error(`engine config: rollover.graceMs must be 0..3600000, got ${graceMs}`);
+  if (!(pauseMs >= 0 && pauseMs < 3_600_000)) throw new Error(`engine config: rollover.pauseMs must be 0..3600000, got ${pauseMs}`);
+  return { hourUtc, minuteUtc, graceMs, quietMs, pauseMs };
 }
 
 function resolveMarketData(m: MarketDataConfig, host: string, heartBtIntSec: number): ResolvedMarketDataConfig {

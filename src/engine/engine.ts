@@ -14,7 +14,12 @@ import { INTERVAL_NAMES, LatencyHistograms, LatencyRing } from './latency.js';
 import { createEngineMemory, readCounters, type EngineCounters, type EngineMemory } from './memory.js';
 import type { EngineCommand, EngineWorkerData, EngineWorkerMessage } from './worker.js';
 
-export type EngineState = 'running' | 'disconnected' | 'stopping' | 'stopped' | 'failed';
+/**
+ * running: logged on. reconnecting: the trading session dropped and the engine is redialling by itself
+ * (commands are refused locally meanwhile). disconnected: dropped for good (reconnect off, or too many
+ * refused logons; see errors). stopping / stopped: stop() called. failed: the worker died.
+ */
+export type EngineState = 'running' | 'reconnecting' | 'disconnected' | 'stopping' | 'stopped' | 'failed';
 
 export interface EngineError {
   source: 'engine' | 'session' | 'strategy' | 'market-data';
@@ -37,6 +42,14 @@ export interface EngineHealth {
   uptimeMs: number;
   /** The separate market-data session (config.marketData), or null when there is none. */
   marketData: MarketDataHealth | null;
+  /** Times the trading session logged on again by itself after a drop. */
+  reconnects: number;
+  /** Daily rollovers done (sequence numbers reset, 141=Y logon). */
+  rollovers: number;
+  /** Commands that never reached the venue (gap-filled after a reconnect) and were rejected locally. */
+  notDelivered: number;
+  /** Reason of the last drop of the trading session, or null. */
+  lastDisconnect: string | null;
 }
 
 export interface MarketDataHealth {
@@ -71,6 +84,11 @@ export interface EngineOptions {
   onError?: (e: EngineError) => void;
   /** Test hook: override the worker entry (path or URL). */
   workerEntry?: string;
+  /**
+   * Test hook: a ClockOffset's SharedArrayBuffer (clock.ts). The engine's wall clock (SendingTime,
+   * TransactTime, the rollover schedule) adds its value in µs; set it from the test thread at any time.
+   */
+  clockOffset?: SharedArrayBuffer;
 }
 
 const DRAIN_MS = 50;
@@ -91,13 +109,13 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
   const drain = (): void => {
     for (const r of rings) histograms.drainFrom(r);
   };
-  const mdStatus = { lastReject: null as string | null };
+  const mdStatus = { lastReject: null as string | null, lastDisconnect: null as string | null };
   const inlineStatus = new Map<string, { restarts: number; lastError: string | null; failed: boolean }>();
   for (const s of config.strategies) if (s.mode === 'inline') inlineStatus.set(s.name, { restarts: 0, lastError: null, failed: false });
 
   let state: EngineState = 'running';
   const entry = options.workerEntry ?? siblingModule(import.meta.url, 'worker');
-  const workerData: EngineWorkerData = { config, memory };
+  const workerData: EngineWorkerData = { config, memory, clockOffset: options.clockOffset ?? null };
   const worker = startModuleWorker(entry, { workerData, name: `kfix-engine ${config.senderCompID}->${config.targetCompID}` });
   let stoppedResolve: (() => void) | null = null;
   const stoppedMsg = new Promise<void>((r) => (stoppedResolve = r));
@@ -125,15 +143,21 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
         case 'logged-on':
           clearTimeout(timer);
           settled = true;
+          if (state === 'reconnecting') state = 'running';
           resolve();
           break;
         case 'start-failed':
           fail(new Error(`engine: could not start session ${config.senderCompID}->${config.targetCompID} at ${config.host}:${config.port}: ${m.message}`));
           break;
         case 'disconnected':
-          if (state === 'running') {
+          if (state !== 'running' && state !== 'reconnecting') break;
+          mdStatus.lastDisconnect = m.reason;
+          if (m.final) {
             state = 'disconnected';
-            pushError({ source: 'session', message: `disconnected: ${m.reason}`, final: true, at: Date.now() });
+            pushError({ source: 'session', message: m.reason.startsWith('disconnected') ? m.reason : `disconnected: ${m.reason}`, final: true, at: Date.now() });
+          } else {
+            state = 'reconnecting';
+            pushError({ source: 'session', message: `disconnected: ${m.reason}; reconnecting in ${m.retryInMs} ms`, final: false, at: Date.now() });
           }
           break;
         case 'strategy-failure': {
@@ -169,7 +193,7 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
       fail(e);
     });
     void exited.then((code) => {
-      if (state === 'running' || state === 'disconnected') {
+      if (state === 'running' || state === 'reconnecting' || state === 'disconnected') {
         state = 'failed';
         pushError({ source: 'engine', message: `engine worker exited (code ${code})`, final: true, at: Date.now() });
       }
@@ -221,7 +245,7 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
       if (id < 0 || id >= INTERVAL_NAMES.length) throw new RangeError(`hgrm: unknown stage ${stage} (one of ${INTERVAL_NAMES.join(', ')})`);
       return histograms.hgrm(id);
     },
-    health: () => health(config, memory, host, inlineStatus, state, errors, rings, startedAt, mdStatus.lastReject),
+    health: () => health(config, memory, host, inlineStatus, state, errors, rings, startedAt, mdStatus),
   };
 }
 
@@ -234,7 +258,7 @@ function health(
   errors: EngineError[],
   rings: LatencyRing[],
   startedAt: number,
-  mdLastReject: string | null,
+  status: { lastReject: string | null; lastDisconnect: string | null },
 ): EngineHealth {
   const counters = readCounters(memory.counters);
   const sessionState = SESSION_STATE_NAMES[counters.sessionState] ?? String(counters.sessionState);
@@ -260,7 +284,11 @@ function health(
     errors: [...errors],
     latencySamplesDropped: rings.reduce((n, r) => n + r.dropped(), 0),
     uptimeMs: performance.now() - startedAt,
-    marketData: config.marketData === null ? null : mdHealth(counters, mdLastReject),
+    marketData: config.marketData === null ? null : mdHealth(counters, status.lastReject),
+    reconnects: counters.reconnects,
+    rollovers: counters.rollovers,
+    notDelivered: counters.notDelivered,
+    lastDisconnect: status.lastDisconnect,
   };
 }
 

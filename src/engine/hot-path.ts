@@ -10,8 +10,12 @@
  * synchronously right after the callback that made them.
  * The waitAsync wake-up is the one place where the per-message path waits on a promise another thread
  * resolves (idle 'wait' and after the spin window); bench/engine.bench.ts measures both modes.
+ *
+ * The connection's lifecycle (first logon, the engine's own reconnect, refused logons, the daily
+ * rollover) lives in trading-link.ts; commands the venue never received are reported back through
+ * sent-log.ts when the session gap-fills them.
  */
-import { SystemClock, getDictionary, type MessageView } from '../codec/index.js';
+import type { Clock, MessageView } from '../codec/index.js';
 import {
   monoNs,
   SessionEvent as SsEvent,
@@ -23,13 +27,14 @@ import {
   WaitStrategy,
 } from '../ipc/index.js';
 import { Credentials, logonAuthFields, NonceSource } from '../kraken/index.js';
-import { FixSession, SessionState, type SessionApplication } from '../session/index.js';
+import type { FixSession, SessionApplication } from '../session/index.js';
 import { createMemoryStore, openJournalStore, type MessageStore } from '../store/index.js';
 import type { StrategyDefinition } from '../strategy/define.js';
 import { OrderGate } from '../strategy/gate.js';
 import { loadStrategy } from '../strategy/loader.js';
 import { Doorbell, StrategyControl, StrategyState } from '../strategy/protocol.js';
 import { StrategyRunner } from '../strategy/runner.js';
+import { engineClock } from './clock.js';
 import type { ResolvedEngineConfig } from './config.js';
 import { CommandEncoder } from './outbound.js';
 import { InboundDecoder } from './inbound.js';
@@ -37,15 +42,16 @@ import { LatencyRing } from './latency.js';
 import { MarketDataSession, type MarketDataReport } from './md-session.js';
 import { RoundTripTable } from './round-trip.js';
 import { EngineCounter, type EngineMemory } from './memory.js';
+import { SentLog } from './sent-log.js';
 import { SequenceStore } from './seq-store.js';
 import { EventSink } from './sinks.js';
-import { SocketLink } from './socket-io.js';
+import type { SocketLink } from './socket-io.js';
+import { TradingLink, type TradingLinkHost, type TradingLinkReport } from './trading-link.js';
 
 /** Control messages the hot path sends to the main thread (never per FIX message). */
 export type HotPathReport =
-  | { type: 'logged-on' }
-  | { type: 'session'; state: string; text: string }
-  | { type: 'disconnected'; reason: string }
+  | { type: 'logged-on'; reconnect: boolean }
+  | TradingLinkReport
   | { type: 'strategy-failure'; strategy: string; message: string; stack: string; restarts: number; final: boolean }
   | { type: 'fatal'; message: string; stack: string }
   | MarketDataReport;
@@ -63,8 +69,8 @@ interface InlineSlot {
   timer: NodeJS.Timeout | null;
 }
 
-export class HotPath {
-  readonly session: FixSession;
+export class HotPath implements TradingLinkHost {
+  readonly trading: TradingLink;
   readonly link: SocketLink;
   /** The separate market-data session (config.marketData), or null. */
   readonly md: MarketDataSession | null;
@@ -80,7 +86,8 @@ export class HotPath {
   private readonly bell: Doorbell;
   private readonly inline: InlineSlot[] = [];
   private readonly ss = new SessionStatusFlyweight();
-  private readonly clock = new SystemClock();
+  private readonly clock: Clock;
+  private readonly sentLog = new SentLog();
   private readonly loopFn = (): void => this.loop();
   private readonly wakeFn = (): void => this.wake();
   private readonly afterInboundFn = (): void => this.afterInbound();
@@ -92,10 +99,16 @@ export class HotPath {
   private paused = false;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
-  private logonWaiter: ((err?: Error) => void) | null = null;
 
-  constructor(config: ResolvedEngineConfig, memory: EngineMemory, private readonly report: (r: HotPathReport) => void) {
+  constructor(
+    config: ResolvedEngineConfig,
+    memory: EngineMemory,
+    readonly report: (r: HotPathReport) => void,
+    /** Test hook (EngineOptions.clockOffset): µs added to the wall clock. */
+    clockOffset: SharedArrayBuffer | null = null,
+  ) {
     this.config = config;
+    this.clock = engineClock(clockOffset);
     this.memory = memory;
     this.counters = new Float64Array(memory.counters);
     this.ring = new LatencyRing(memory.latency);
@@ -103,28 +116,14 @@ export class HotPath {
     this.bell = new Doorbell(memory.doorbell);
     this.sinks = memory.strategies.map((w) => new EventSink(w, config.queues.eventsBacklogBytes, this.counters));
     this.commandQueues = memory.strategies.map((w) => new SpscConsumer(w.commands, { strategy: WaitStrategy.BusySpin }));
-    this.link = new SocketLink(
-      { onData: (chunk, t) => this.onData(chunk, t), onClose: (reason) => this.onSocketClose(reason) },
-      { host: config.host, port: config.port, tls: config.tls },
-    );
-    this.session = new FixSession({
-      role: 'initiator',
-      senderCompID: config.senderCompID,
-      targetCompID: config.targetCompID,
-      dictionary: getDictionary({ kraken: true }),
-      store: makeStore(config),
-      clock: this.clock,
-      heartBtIntSec: config.heartBtIntSec,
-      resetSeqNumOnLogon: config.resetSeqNumOnLogon,
-      resendPolicy: 'gap-fill-all',
-      application: this.application(config),
-    });
+    this.trading = new TradingLink(config, makeStore(config, this.clock), this.clock, this.application(config), this.counters, this);
+    this.link = this.trading.link;
     const roundTrips = new RoundTripTable();
     this.decoder = new InboundDecoder(this.sinks, this.gate, this.counters, this.ring, roundTrips);
-    this.encoder = new CommandEncoder(this.session, this.link, this.gate, this.sinks, this.counters, this.ring, this.clock, roundTrips);
+    this.encoder = new CommandEncoder(this.trading.session, this.link, this.gate, this.sinks, this.counters, this.ring, this.clock, roundTrips, this.sentLog);
     this.md = config.marketData === null
       ? null
-      : new MarketDataSession(config.marketData, config.instruments.map((i) => i.symbol), this.decoder, this.counters, this.afterInboundFn, report);
+      : new MarketDataSession(config.marketData, config.instruments.map((i) => i.symbol), this.decoder, this.counters, this.afterInboundFn, report, this.clock);
     for (const s of config.strategies) {
       if (s.mode === 'inline') this.inline.push({ index: s.index, name: s.name, def: null, runner: null, restarts: 0, failed: false, timer: null });
     }
@@ -136,19 +135,8 @@ export class HotPath {
       const s = this.config.strategies[slot.index]!;
       slot.def = await loadStrategy(s.module, s.exportName);
     }
-    await this.link.connect();
-    const loggedOn = new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no Logon answer within ${this.config.logonTimeoutMs} ms`)), this.config.logonTimeoutMs);
-      this.logonWaiter = (err) => {
-        clearTimeout(t);
-        this.logonWaiter = null;
-        if (err) reject(err);
-        else resolve();
-      };
-    });
-    this.session.onConnect(this.link);
     this.timer = setInterval(() => this.onTick(), 100);
-    await loggedOn;
+    await this.trading.start();
     if (this.md !== null) {
       const m = this.config.marketData!;
       try {
@@ -156,7 +144,7 @@ export class HotPath {
       } catch (err) {
         throw new Error(`market-data session ${m.senderCompID}->${m.targetCompID} at ${m.host}:${m.port}: ${(err as Error).message}`);
       }
-      this.report({ type: 'logged-on' });
+      this.report({ type: 'logged-on', reconnect: false });
     }
     this.ready = true;
     for (const slot of this.inline) this.startInline(slot);
@@ -164,9 +152,14 @@ export class HotPath {
     this.scheduleLoop();
   }
 
+  /** The trading session in use (trading-link.ts may swap it at a reconnect). */
+  get session(): FixSession {
+    return this.trading.session;
+  }
+
   // ---------------------------------------------------------------- inbound
 
-  private onData(chunk: Uint8Array, tRead: number): void {
+  onData(chunk: Uint8Array, tRead: number): void {
     this.decoder.tRead = tRead;
     this.session.onBytes(chunk);
     this.afterInbound();
@@ -311,9 +304,12 @@ export class HotPath {
       onLogon: () => {
         this.counters[EngineCounter.LOGONS]++;
         this.counters[EngineCounter.SESSION_STATE] = this.session.state;
+        const reconnect = this.trading.onLogon();
         this.sessionStatus(SsState.Active, SsEvent.LoggedOn);
-        if (this.ready || this.md === null) this.report({ type: 'logged-on' });
-        this.logonWaiter?.();
+        if (this.ready || this.md === null) this.report({ type: 'logged-on', reconnect });
+      },
+      onResendGapFill: (_s, begin, end) => {
+        this.counters[EngineCounter.NOT_DELIVERED] += this.sentLog.gapFilled(begin, end, this.sinks);
       },
       onLogout: (_s, reason) => {
         this.counters[EngineCounter.SESSION_STATE] = this.session.state;
@@ -336,21 +332,27 @@ export class HotPath {
         if (e.kind === 'state') this.counters[EngineCounter.SESSION_STATE] = this.session.state;
         if (e.kind === 'disconnect') {
           this.counters[EngineCounter.DISCONNECTS]++;
-          this.logonWaiter?.(new Error(`disconnected before logon: ${e.text}`));
-          this.report({ type: 'disconnected', reason: e.text });
+          this.counters[EngineCounter.SESSION_STATE] = this.session.state;
+          this.trading.onDisconnect(e.text);
         }
       },
     };
   }
 
-  private onSocketClose(reason: string): void {
-    this.session.onDisconnect(reason);
-    this.sessionStatus(SsState.Disconnected, SsEvent.Disconnected);
+  // ---------------------------------------------------------------- TradingLinkHost
+
+  commandsTo(session: FixSession, downText: Uint8Array | null): void {
+    this.encoder.session = session;
+    this.encoder.downText = downText;
+  }
+
+  onSequenceReset(): void {
+    this.sentLog.clear();
   }
 
   private onTick(): void {
     try {
-      this.session.onTimer();
+      this.trading.onTick();
       this.md?.onTimer();
     } catch (err) {
       this.report({ type: 'fatal', message: (err as Error).message, stack: (err as Error).stack ?? '' });
@@ -361,7 +363,7 @@ export class HotPath {
   }
 
   /** One SessionStatus record per strategy (admin path). */
-  private sessionStatus(state: number, event: number): void {
+  sessionStatus(state: number, event: number): void {
     const size = recordSize(RecordType.SessionStatus, 0);
     for (let i = 0; i < this.sinks.length; i++) {
       const sink = this.sinks[i]!;
@@ -426,23 +428,17 @@ export class HotPath {
     }
     this.afterWork();
     const mdStopped = this.md?.stop(Math.min(timeoutMs, 1_000));
-    if (this.session.isLoggedOn) this.session.logout('');
-    const deadline = performance.now() + timeoutMs;
-    while (this.session.state !== SessionState.Disconnected && performance.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await this.trading.stop(timeoutMs);
     this.stopped = true;
     if (this.timer !== null) clearInterval(this.timer);
-    this.session.onDisconnect('engine stopped');
-    this.link.destroy();
     await mdStopped;
     this.bell.disarm();
     this.syncCounters();
   }
 }
 
-function makeStore(c: ResolvedEngineConfig): MessageStore {
-  const now = Date.now() * 1000;
+function makeStore(c: ResolvedEngineConfig, clock: Clock): MessageStore {
+  const now = clock.nowMicros();
   if (c.store.kind === 'memory') return createMemoryStore({ sessionStartMicros: now });
   if (c.store.kind === 'journal') {
     return openJournalStore({ dir: c.store.dir, sessionId: `FIX.4.4:${c.senderCompID}->${c.targetCompID}`, fsync: { kind: 'batch', maxMessages: 64, maxDelayMs: 5 } });

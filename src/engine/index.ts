@@ -12,8 +12,10 @@
  */
 export { startEngine } from './engine.js';
 export type { EngineHandle, EngineHealth, MarketDataHealth, EngineError, EngineOptions, EngineState } from './engine.js';
-export { resolveEngineConfig } from './config.js';
-export type { EngineConfig, EngineStrategyConfig, MarketDataConfig, IdleStrategy, ResolvedEngineConfig, StoreConfig, StrategyMode } from './config.js';
+export { resolveEngineConfig, KRAKEN_ROLLOVER } from './config.js';
+export { ClockOffset } from './clock.js';
+export { LinkState, LINK_STATE_NAMES } from './trading-link.js';
+export type { RolloverConfig, EngineConfig, EngineStrategyConfig, MarketDataConfig, IdleStrategy, ResolvedEngineConfig, StoreConfig, StrategyMode } from './config.js';
 export { EngineCounter, ENGINE_COUNTER_NAMES, type EngineCounters } from './memory.js';
 export { Interval, INTERVAL_NAMES, LatencyHistograms, LatencyRing, Stage, type Percentiles } from './latency.js';
 export { SequenceStore } from './seq-store.js';

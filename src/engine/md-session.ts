@@ -4,16 +4,17 @@
  * thread; W / X go through the hot path's InboundDecoder into the strategies' market-data channel, exactly
  * like data pushed on the trading session. After every logon the subscription is sent again (a new
  * MDReqID each time: the venue may still hold the old one), and a dropped connection is redialled with
- * doubling backoff until stop(). MarketDataRequestReject (35=Y) and session/business rejects on this
+ * doubling, jittered backoff (redial.ts, shared with the trading session) until stop(). MarketDataRequestReject (35=Y) and session/business rejects on this
  * session are counted and reported, never handed to strategies as order rejects.
  *
  * Must not touch: the trading session, order routing, book rules (the strategies' books apply the events).
  */
-import { getDictionary, SystemClock, type MessageView } from '../codec/index.js';
+import { getDictionary, SystemClock, type Clock, type MessageView } from '../codec/index.js';
 import { FixSession, SessionState, type SessionApplication } from '../session/index.js';
 import type { ResolvedMarketDataConfig } from './config.js';
 import type { InboundDecoder } from './inbound.js';
 import { EngineCounter } from './memory.js';
+import { Redial } from './redial.js';
 import { SequenceStore } from './seq-store.js';
 import { SocketLink } from './socket-io.js';
 
@@ -33,9 +34,8 @@ export class MarketDataSession {
   readonly session: FixSession;
   link: SocketLink | null = null;
   private requestNo = 0;
-  private backoffMs: number;
+  private readonly redial: Redial;
   private stopped = false;
-  private redial: NodeJS.Timeout | null = null;
   private logonWaiter: ((err?: Error) => void) | null = null;
   private readonly onDataFn = (chunk: Uint8Array, tRead: number): void => this.onData(chunk, tRead);
   private readonly onCloseFn = (reason: string): void => this.onClose(reason);
@@ -48,15 +48,17 @@ export class MarketDataSession {
     /** Called after every chunk was processed (the hot path flushes queues and schedules its loop). */
     private readonly afterData: () => void,
     private readonly report: (r: MarketDataReport) => void,
+    /** The hot path's clock (it carries the test clock offset, if any). */
+    clock: Clock = new SystemClock(),
   ) {
-    this.backoffMs = config.reconnectMs;
+    this.redial = new Redial({ firstDelayMs: config.reconnectMs, maxDelayMs: MAX_BACKOFF_MS });
     this.session = new FixSession({
       role: 'initiator',
       senderCompID: config.senderCompID,
       targetCompID: config.targetCompID,
       dictionary: getDictionary({ kraken: true }),
-      store: new SequenceStore(Date.now() * 1000),
-      clock: new SystemClock(),
+      store: new SequenceStore(clock.nowMicros()),
+      clock,
       heartBtIntSec: config.heartBtIntSec,
       resetSeqNumOnLogon: true,
       resendPolicy: 'gap-fill-all',
@@ -100,8 +102,7 @@ export class MarketDataSession {
   /** Logs out (bounded), closes the socket and stops redialling. */
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
-    if (this.redial !== null) clearTimeout(this.redial);
-    this.redial = null;
+    this.redial.cancel();
     if (this.session.isLoggedOn) this.session.logout('');
     const deadline = performance.now() + timeoutMs;
     while (this.session.state !== SessionState.Disconnected && performance.now() < deadline) {
@@ -139,18 +140,17 @@ export class MarketDataSession {
   }
 
   private scheduleRedial(): void {
-    if (this.stopped || this.redial !== null || this.logonWaiter !== null) return;
-    const delay = this.backoffMs;
-    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
-    this.redial = setTimeout(() => {
-      this.redial = null;
-      if (this.stopped || this.session.state !== SessionState.Disconnected) return;
-      this.connect().catch((err: Error) => {
-        this.report({ type: 'md-session', event: 'disconnected', text: `reconnect failed: ${err.message}` });
-        this.scheduleRedial();
-      });
-    }, delay);
+    if (this.stopped || this.logonWaiter !== null) return;
+    this.redial.schedule(this.redialFn);
   }
+
+  private readonly redialFn = (): void => {
+    if (this.stopped || this.session.state !== SessionState.Disconnected) return;
+    this.connect().catch((err: Error) => {
+      this.report({ type: 'md-session', event: 'disconnected', text: `reconnect failed: ${err.message}` });
+      this.scheduleRedial();
+    });
+  };
 
   // ---------------------------------------------------------------- session
 
@@ -164,7 +164,7 @@ export class MarketDataSession {
       onLogon: () => {
         this.counters[EngineCounter.MD_LOGONS]++;
         this.counters[EngineCounter.MD_SESSION_STATE] = this.session.state;
-        this.backoffMs = this.config.reconnectMs;
+        this.redial.reset();
         this.subscribe();
         this.report({ type: 'md-session', event: 'logged-on', text: '' });
         this.logonWaiter?.();

@@ -64,6 +64,16 @@ export const EngineCounter = {
   /** Trading session's next MsgSeqNums, refreshed on the 100 ms tick (operators read them, never the hot path). */
   NEXT_SENDER_SEQ: 40,
   NEXT_TARGET_SEQ: 41,
+  /** Trading session logged on again after a drop (by the engine's own reconnect). */
+  RECONNECTS: 42,
+  /** Dials made by the reconnect (each failed connect or refused logon is one more). */
+  RECONNECT_ATTEMPTS: 43,
+  /** Logons the venue refused (Logout or close before its Logon), total. */
+  LOGONS_REFUSED: 44,
+  /** Daily rollovers: sequence numbers reset and a 141=Y logon (engine- or venue-initiated). */
+  ROLLOVERS: 45,
+  /** Commands sent but gap-filled on the venue's ResendRequest: never delivered, rejected locally. */
+  NOT_DELIVERED: 46,
 } as const satisfies Record<string, number>;
 export const ENGINE_COUNTER_NAMES = [
   'reads', 'bytesIn', 'writes', 'bytesOut', 'appMessagesIn', 'executionReports', 'rejectsIn', 'mdMessages',
@@ -71,7 +81,8 @@ export const ENGINE_COUNTER_NAMES = [
   'commandsSent', 'commandsRejected', 'writeCopies', 'logons', 'disconnects', 'inlineCrashes', 'ignoredMessages',
   'sessionState', 'socketPauses', 'mdSessionState', 'mdLogons', 'mdDisconnects', 'mdRequests', 'mdRejects', 'mdBytesIn',
   'ordersSent', 'amendsSent', 'cancelsSent', 'massCancelsSent', 'statusRequestsSent', 'erNew', 'erFills', 'erRejected',
-  'erCanceled', 'erReplaced', 'nextSenderMsgSeqNum', 'nextTargetMsgSeqNum',
+  'erCanceled', 'erReplaced', 'nextSenderMsgSeqNum', 'nextTargetMsgSeqNum', 'reconnects', 'reconnectAttempts',
+  'logonsRefused', 'rollovers', 'notDelivered',
 ] as const;
 export type EngineCounters = Record<(typeof ENGINE_COUNTER_NAMES)[number], number>;
 const COUNTER_SLOTS = 64;

@@ -4,6 +4,8 @@
  * the record's fields (Kraken's field order, src/kraken/fix/encode.ts), and written to the socket by the
  * session's output. A refused command becomes a local Reject record (msgType 'L') in that strategy's
  * event queue. No allocation, no strings: var fields are copied through per-length scratch arrays.
+ * Every command written is recorded by MsgSeqNum (sent-log.ts) so that one the venue never received is
+ * reported back after a reconnect; while the session is down commands are refused at once (downText).
  */
 import type { Clock, FixEncoder } from '../codec/index.js';
 import {
@@ -32,6 +34,7 @@ import { LocalRejectCode, LOCAL_REJECT_MSG_TYPE, localRejectText } from '../stra
 import { Interval, type LatencyRing } from './latency.js';
 import { EngineCounter } from './memory.js';
 import type { RoundTripTable } from './round-trip.js';
+import type { SentLog } from './sent-log.js';
 import type { EventSink } from './sinks.js';
 import type { SocketLink } from './socket-io.js';
 
@@ -51,6 +54,11 @@ export class CommandEncoder implements RecordHandler {
   strategy = 0;
   /** Highest ClOrdID sent: Kraken wants them increasing within a session. */
   lastClOrdID = 0;
+  /**
+   * Set while commands must not go out (disconnected, reconnecting, rollover logout, stopped): each one is
+   * refused at once with this text (reason NOT_LOGGED_ON). null: the session takes commands.
+   */
+  downText: Uint8Array | null = null;
   private readonly pl = new PlaceFlyweight();
   private readonly cx = new CancelFlyweight();
   private readonly am = new AmendFlyweight();
@@ -60,7 +68,8 @@ export class CommandEncoder implements RecordHandler {
   private readonly scratch: Uint8Array[] = [];
 
   constructor(
-    private readonly session: FixSession,
+    /** The trading session in use (the hot path swaps it between 141=Y and 141=N logons). */
+    public session: FixSession,
     private readonly link: SocketLink,
     private readonly gate: OrderGate,
     private readonly sinks: readonly EventSink[],
@@ -68,6 +77,7 @@ export class CommandEncoder implements RecordHandler {
     private readonly ring: LatencyRing,
     private readonly clock: Clock,
     private readonly roundTrips: RoundTripTable | null = null,
+    private readonly sentLog: SentLog | null = null,
   ) {
     for (let n = 0; n <= 64; n++) this.scratch.push(new Uint8Array(n));
   }
@@ -115,7 +125,7 @@ export class CommandEncoder implements RecordHandler {
     if (stopPx > 0) enc.decimal(99, stopPx, gi.priceScale);
     const stp = c.u8(PL.stpMode);
     if (stp !== 0) enc.char(7928, 0x30 + stp - 1);
-    this.send(c, EngineCounter.ORDERS_SENT);
+    this.send(c, EngineCounter.ORDERS_SENT, MT_NEW_ORDER_SINGLE, PL.clOrdID, -1);
   }
 
   private cancel(c: Cursor): void {
@@ -131,7 +141,7 @@ export class CommandEncoder implements RecordHandler {
     enc.char(54, c.u8(CX.side));
     enc.bytes(55, this.gate.instruments[id]!.symbolBytes);
     enc.timestamp(60, this.clock.nowMicros());
-    this.send(c, EngineCounter.CANCELS_SENT);
+    this.send(c, EngineCounter.CANCELS_SENT, MT_CANCEL, CX.clOrdID, c.varPresent(CX.origClOrdID) ? CX.origClOrdID : -1);
   }
 
   private amend(c: Cursor): void {
@@ -155,7 +165,7 @@ export class CommandEncoder implements RecordHandler {
     enc.char(40, c.u8(AM.ordType));
     enc.char(59, c.u8(AM.timeInForce));
     if (price > 0) enc.decimal(44, price, gi.priceScale);
-    this.send(c, EngineCounter.AMENDS_SENT);
+    this.send(c, EngineCounter.AMENDS_SENT, MT_REPLACE, AM.clOrdID, AM.origClOrdID);
   }
 
   private massCancel(c: Cursor): void {
@@ -169,7 +179,7 @@ export class CommandEncoder implements RecordHandler {
     enc.char(530, type === 0 ? 0x37 : type);
     if (bySymbol) enc.bytes(55, this.gate.instruments[id]!.symbolBytes);
     enc.timestamp(60, this.clock.nowMicros());
-    this.send(c, EngineCounter.MASS_CANCELS_SENT);
+    this.send(c, EngineCounter.MASS_CANCELS_SENT, MT_MASS_CANCEL, MC.clOrdID, -1);
   }
 
   private status(c: Cursor): void {
@@ -185,15 +195,16 @@ export class CommandEncoder implements RecordHandler {
     const side = c.u8(ST.side);
     if (side !== 0) enc.char(54, side);
     enc.timestamp(60, this.clock.nowMicros());
-    this.send(c, EngineCounter.STATUS_REQUESTS_SENT);
+    this.send(c, EngineCounter.STATUS_REQUESTS_SENT, MT_STATUS, ST.clOrdID, -1);
   }
 
   // ---------------------------------------------------------------- shared steps
 
   /** Session up and ClOrdID numeric and increasing; otherwise a local reject and false. */
   private precheck(c: Cursor, slot: number): boolean {
-    if (!this.session.isLoggedOn) {
-      this.localReject(c, slot, LocalRejectCode.NOT_LOGGED_ON);
+    const down = this.downText;
+    if (down !== null || !this.session.isLoggedOn) {
+      this.localReject(c, slot, LocalRejectCode.NOT_LOGGED_ON, down ?? localRejectText(LocalRejectCode.NOT_LOGGED_ON));
       return false;
     }
     const len = c.varLength(slot);
@@ -217,9 +228,13 @@ export class CommandEncoder implements RecordHandler {
     return true;
   }
 
-  private send(c: Cursor, kindCounter: number): void {
-    this.session.send();
+  private send(c: Cursor, kindCounter: number, msgType: number, idSlot: number, origSlot: number): void {
+    const seq = this.session.send();
     this.counters[kindCounter]++;
+    const log = this.sentLog;
+    if (log !== null) {
+      log.record(seq, this.strategy, msgType, c.buf.u8, c.varStart(idSlot), c.varLength(idSlot), origSlot < 0 ? 0 : c.varStart(origSlot), origSlot < 0 ? 0 : c.varLength(origSlot));
+    }
     const link = this.link;
     // precheck() just accepted this command's ClOrdID as lastClOrdID.
     if (this.roundTrips !== null) this.roundTrips.sent(this.lastClOrdID, link.lastWriteNs);
@@ -243,11 +258,10 @@ export class CommandEncoder implements RecordHandler {
   }
 
   /** A Reject record (msgType 'L') for the command into the issuing strategy's event queue. */
-  localReject(c: Cursor | null, slot: number, code: number): void {
+  localReject(c: Cursor | null, slot: number, code: number, text: Uint8Array = localRejectText(code)): void {
     this.counters[EngineCounter.COMMANDS_REJECTED]++;
     const sink = this.sinks[this.strategy];
     if (sink === undefined) return;
-    const text = localRejectText(code);
     const idLen = c === null ? 0 : c.varLength(slot);
     const size = recordSize(RecordType.Reject, idLen + text.length);
     sink.claim(size);

@@ -56,8 +56,16 @@ export class SocketLink implements SessionOutput {
     this.slab = Buffer.allocUnsafeSlow(Math.max(opts.slabBytes ?? 1 << 20, 4 * MAX_MESSAGE));
   }
 
+  /**
+   * Dials (again: the engine reconnects on the same link). A socket still closing from the previous
+   * connection is destroyed first and its late 'close' is ignored, so it cannot end the new session.
+   */
   connect(): Promise<void> {
     const { host, port } = this.opts;
+    const old = this.socket;
+    this.socket = null;
+    old?.destroy();
+    this.closing = false;
     return new Promise((resolve, reject) => {
       const onRead = (n: number): boolean => {
         const t = monoNs();
@@ -95,6 +103,7 @@ export class SocketLink implements SessionOutput {
         socket.removeAllListeners('error');
         socket.on('error', () => socket.destroy());
         socket.once('close', () => {
+          if (this.socket !== socket) return;
           this.socket = null;
           this.handler.onClose(this.closing ? 'closed by us' : 'connection closed by peer');
         });

@@ -11,6 +11,8 @@ import type { EngineMemory } from './memory.js';
 export interface EngineWorkerData {
   config: ResolvedEngineConfig;
   memory: EngineMemory;
+  /** Test hook (EngineOptions.clockOffset). */
+  clockOffset?: SharedArrayBuffer | null;
 }
 
 /** main -> worker */
@@ -22,7 +24,7 @@ if (!isMainThread && parentPort !== null) {
   const port = parentPort;
   const data = workerData as EngineWorkerData;
   const post = (m: EngineWorkerMessage): void => port.postMessage(m);
-  const hotPath = new HotPath(data.config, data.memory, post);
+  const hotPath = new HotPath(data.config, data.memory, post, data.clockOffset ?? null);
   port.on('message', (m: EngineCommand) => {
     if (m.type !== 'stop') return;
     hotPath

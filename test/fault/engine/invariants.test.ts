@@ -12,12 +12,16 @@ const exec = (clOrdID: string, execID: string, execType: string, ordStatus: stri
   compID: 'ALICE', clOrdID, origClOrdID, orderID: `O-${origClOrdID || clOrdID}`, execID, execType, ordStatus, live: true,
 });
 
-/** A consistent story: order 10 acked then cancelled by request 20, order 30 acked, order 40 refused, order 50 never arrived. */
+/**
+ * A consistent story: order 10 acked then cancelled by request 20, order 30 acked, order 40 refused,
+ * order 50 never arrived and the engine said so (gap-filled after a reconnect).
+ */
+const NOT_DELIVERED = 'J 50 L engine:_SEND_FAILED:_not_delivered:_dropped_in_reconnect_gap_fill,_never_reached_the_venue';
 const LOG = [
   'P 10', 'E 10 - 0 0 10-1 0 O-10', 'C 20 10', 'E 20 10 4 4 20-3 0 O-10',
   'P 30', 'E 30 - 0 0 30-2 0 O-30',
   'P 40', 'J 40 j EOrder:Rate_limit_exceeded',
-  'P 50',
+  'P 50', NOT_DELIVERED,
   'E 60 - 0 0', // torn last line of a killed process: ignored
 ].join('\n');
 const VENUE = {
@@ -29,7 +33,22 @@ describe('checkInvariants', () => {
   it('passes a consistent record and classifies every ClOrdID', () => {
     const r = checkInvariants(parseStrategyLog(LOG), VENUE, [0]);
     expect(r.problems).toEqual([]);
-    expect(r).toMatchObject({ ok: true, created: 4, booked: 2, refused: 1, unbooked: 1, ordersLost: 0, duplicates: 0, execsLost: 0, leftOpen: 0 });
+    expect(r).toMatchObject({ ok: true, created: 4, booked: 2, refused: 1, notDelivered: 1, unbooked: 0, ordersLost: 0, duplicates: 0, execsLost: 0, leftOpen: 0 });
+  });
+
+  it('counts an order nobody answered as lost (still PendingNew), unless allowed (a SIGKILLed process)', () => {
+    const log = parseStrategyLog(LOG.replace(NOT_DELIVERED, ''));
+    const strict = checkInvariants(log, VENUE, [0]);
+    expect(strict).toMatchObject({ ok: false, unbooked: 1, notDelivered: 0, ordersLost: 1 });
+    expect(strict.problems.join('\n')).toMatch(/50: never reached the venue and nobody told the strategy/);
+    expect(checkInvariants(log, VENUE, [0], { allowUnbooked: true })).toMatchObject({ ok: true, unbooked: 1, ordersLost: 0 });
+  });
+
+  it('fails when an order reported "not delivered" was booked by the venue after all', () => {
+    const venue = { orders: [...VENUE.orders, order('50', '0')], executions: [...VENUE.executions, exec('50', '50-7', '0', '0')] };
+    const r = checkInvariants(parseStrategyLog(`${LOG}\nE 50 - 0 0 50-7 0 O-50`), venue, [0]);
+    expect(r.ok).toBe(false);
+    expect(r.problems.join('\n')).toMatch(/50: reported "not delivered" but the venue booked it/);
   });
 
   it('fails on a state mismatch, a phantom order, a booked-twice ClOrdID, a lost report and an order left open', () => {

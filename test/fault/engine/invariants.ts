@@ -9,8 +9,11 @@
  *     replay) that never reached the strategy (matched by ExecID).
  *   - left open: with cancel-on-disconnect on, orders still open at the venue right after a disconnect
  *     (snapshots the harness takes; see Rig.openAfterDisconnect).
- * A ClOrdID our side created that the venue never received and never answered is consistent (the
- * NewOrderSingle died on the wire and was gap-filled on recovery) and is counted as `unbooked`.
+ * A ClOrdID our side created that the venue never received is consistent when the engine told the
+ * strategy so: a local reject, e.g. "not delivered" after the engine gap-filled the NewOrderSingle on
+ * the venue's ResendRequest (counted as `notDelivered`), or NOT_LOGGED_ON while reconnecting (`refused`).
+ * One that nobody ever answered (`unbooked`: the strategy still holds it PendingNew) is an order lost,
+ * unless the check allows it (allowUnbooked: a SIGKILLed process's last orders in flight).
  * Pure functions over plain data, so a test can feed it a fabricated record.
  */
 import type { VenueExecRecord, VenueOrderRecord } from '../../../src/sim/index.js';
@@ -32,10 +35,12 @@ export interface StrategyLog {
   cancels: Map<string, string>;
   reports: LoggedReport[];
   rejects: string[];
+  /** SessionStatus lines as logged: "S <state> <event>" (ipc SessionState / SessionEvent numbers). */
+  status: string[];
 }
 
 export function parseStrategyLog(text: string): StrategyLog {
-  const log: StrategyLog = { placed: [], cancels: new Map(), reports: [], rejects: [] };
+  const log: StrategyLog = { placed: [], cancels: new Map(), reports: [], rejects: [], status: [] };
   for (const line of text.split('\n')) {
     const f = line.split(' ');
     switch (f[0]) {
@@ -53,6 +58,9 @@ export function parseStrategyLog(text: string): StrategyLog {
         break;
       case 'J':
         log.rejects.push(f.slice(1).join(' '));
+        break;
+      case 'S':
+        log.status.push(line);
         break;
       default:
         break;
@@ -76,7 +84,9 @@ export interface CheckResult extends Violations {
   booked: number;
   /** Created, refused by the venue (35=j/3) or the engine, never booked: consistent. */
   refused: number;
-  /** Created, never reached the venue, never answered: consistent (the D died on the wire, gap-filled). */
+  /** Created, never reached the venue, rejected locally as "not delivered" (gap-filled): consistent. */
+  notDelivered: number;
+  /** Created, never reached the venue, never answered (still PendingNew): lost unless allowUnbooked. */
   unbooked: number;
   /** Reports the strategy received (PossDup replays included) / distinct ExecIDs. */
   reportsReceived: number;
@@ -95,6 +105,7 @@ export function checkInvariants(
   ours: StrategyLog,
   venue: { orders: readonly VenueOrderRecord[]; executions: readonly VenueExecRecord[] },
   openAfterDisconnect: readonly number[] = [],
+  options: { allowUnbooked?: boolean } = {},
 ): CheckResult {
   const problems: string[] = [];
   const note = (p: string) => {
@@ -133,16 +144,28 @@ export function checkInvariants(
   }
 
   const rejected = new Set(ours.rejects.map((r) => r.split(' ')[0]!));
+  const undelivered = new Set(ours.rejects.filter(isNotDelivered).map((r) => r.split(' ')[0]!));
   let ordersLost = 0;
   let booked = 0;
   let refused = 0;
+  let notDelivered = 0;
   let unbooked = 0;
   for (const id of created) {
     const v = venueById.get(id);
     const mine = lastOf.get(id);
     if (v === undefined && mine === undefined) {
-      if (rejected.has(id)) refused++;
-      else unbooked++;
+      if (undelivered.has(id)) notDelivered++;
+      else if (rejected.has(id)) refused++;
+      else {
+        unbooked++;
+        if (!options.allowUnbooked) {
+          ordersLost++;
+          note(`ClOrdID ${id}: never reached the venue and nobody told the strategy (still PendingNew)`);
+        }
+      }
+    } else if (v !== undefined && undelivered.has(id)) {
+      ordersLost++;
+      note(`ClOrdID ${id}: reported "not delivered" but the venue booked it (39=${v.ordStatus})`);
     } else if (v === undefined) {
       ordersLost++;
       note(`ClOrdID ${id}: we hold report ${mine!.execID} (39=${mine!.ordStatus}) the venue has no order for`);
@@ -198,10 +221,16 @@ export function checkInvariants(
     created: created.size,
     booked,
     refused,
+    notDelivered,
     unbooked,
     reportsReceived: ours.reports.length,
     venueReports: venue.executions.length,
     problems,
   };
   return result;
+}
+
+/** A strategy log reject line (`<ClOrdID> <35> <text>`) of a command the engine gap-filled (sent-log.ts). */
+export function isNotDelivered(rejectLine: string): boolean {
+  return rejectLine.includes('not_delivered');
 }

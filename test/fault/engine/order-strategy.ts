@@ -16,7 +16,8 @@
  * cancelEvery (cancel every k-th acknowledged order, 0 = never; default 3), basePrice (price units),
  * intervalMs (at least this long between placing ticks; default 0),
  * fault: none | crash | stall | slow, faultAtEr (the n-th ER triggers the fault), faults (how many
- * times; default 1), stallMs (stall length), slowMs (busy time per event for 'slow').
+ * times; default 1), stallMs (stall length), slowMs (busy time per event for 'slow'),
+ * placeWhileDown (keep placing while the session is not active: the engine must refuse at once).
  */
 import { appendFileSync } from 'node:fs';
 import type { ExecutionReportFlyweight, RejectFlyweight } from '../../../src/ipc/index.js';
@@ -83,7 +84,7 @@ export default defineStrategy({
       }
       return;
     }
-    if (!ctx.sessionActive) return;
+    if (!ctx.sessionActive && ctx.params.placeWhileDown !== true) return;
     const now = performance.now();
     if (now - lastPlaceMs < num(ctx, 'intervalMs', 0)) return;
     lastPlaceMs = now;

@@ -17,7 +17,7 @@ export class CampaignTable {
     row.leftOpen += r.check.leftOpen;
     this.rows.set(scenario, row);
     const c = r.check;
-    this.details.push(`${scenario} seed=${seed} orders=${c.created} booked=${c.booked} refused=${c.refused} unbooked=${c.unbooked} reports=${c.venueReports} | ${r.detail}`);
+    this.details.push(`${scenario} seed=${seed} orders=${c.created} booked=${c.booked} refused=${c.refused} not-delivered=${c.notDelivered} unbooked=${c.unbooked} reports=${c.venueReports} | ${r.detail}`);
   }
 
   failed(scenario: string, seed: number, err: unknown): void {
