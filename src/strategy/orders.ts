@@ -146,11 +146,16 @@ export class OrderTable {
     return i;
   }
 
-  /** Removes the order a local or venue reject refers to (by ClOrdID). */
-  onReject(clOrdID: number): void {
-    const i = this.indexOf(clOrdID);
-    if (i >= 0 && this.state[i] === OrderState.PendingNew) this.remove(i);
-    else if (i >= 0) this.state[i] = OrderState.Open;
+  /**
+   * A local or venue reject. A rejected order (its own ClOrdID) is removed; a rejected cancel or amend
+   * carries the request's ClOrdID and the order's in OrigClOrdID (NaN when absent): the order is open again.
+   */
+  onReject(clOrdID: number, origClOrdID: number): void {
+    let i = this.indexOf(clOrdID);
+    if (i < 0 && origClOrdID === origClOrdID) i = this.indexOf(origClOrdID);
+    if (i < 0) return;
+    if (this.state[i] === OrderState.PendingNew) this.remove(i);
+    else this.state[i] = OrderState.Open;
   }
 
   /** Copies the venue OrderID of order i into dst; returns its length (0 if unknown yet). */

@@ -195,7 +195,7 @@ export class StrategyRunner implements MarketDataHandler, WorkProbe {
       const rj = this.rj.wrap(buf, off);
       this.stamp(rj.c.tSocketRead, rj.c.tEnqueued);
       const id = varDigits(rj.c, RJ.clOrdID);
-      if (id === id) this.orders.onReject(id);
+      if (id === id) this.orders.onReject(id, varDigits(rj.c, RJ.origClOrdID));
       this.def.onReject?.(ctx, rj);
     } else if (type === RecordType.SessionStatus) {
       this.def.onSessionStatus?.(ctx, this.ss.wrap(buf, off));

@@ -12,6 +12,8 @@ import {
   PlaceFlyweight,
   CancelFlyweight,
   RecordType,
+  RejectFlyweight,
+  RJ,
   recordSize,
   SpscConsumer,
   type RecordBuffer,
@@ -126,6 +128,39 @@ describe('StrategyRunner and context', () => {
     runner.poll();
     expect(seen).toEqual([0x30, 0x34]);
     expect(ctx.orders.count).toBe(0);
+  });
+
+  it('a rejected cancel (OrderCancelReject: its own ClOrdID, the order in OrigClOrdID) leaves the order open, not pending', () => {
+    let ctx!: StrategyContext;
+    const rejects: string[] = [];
+    const { runner, events, commands } = setup({ onStart: (c) => (ctx = c), onReject: (_c, rj) => rejects.push(rj.origClOrdID()) });
+    runner.start();
+    const id = ctx.placeLimit(0, 'buy', 300_000, 10_000) as number;
+    drain(commands);
+    const er = new ExecutionReportFlyweight();
+    const erSize = recordSize(RecordType.ExecutionReport, String(id).length + 2);
+    expect(events.tryClaim(erSize)).toBe(true);
+    er.wrapForWrite(events.buffer, events.claimedOffset, erSize);
+    er.execType = 0x30;
+    er.ordStatus = 0x30;
+    er.setOrderQty(1, 4).setLeavesQty(1, 4).setPrice(300_000, 1);
+    er.putAscii(ER.clOrdID, String(id)).putAscii(ER.orderID, 'O1');
+    events.commit();
+    runner.poll();
+    const cancelId = ctx.cancel(id) as number;
+    drain(commands);
+    expect(ctx.orders.state[ctx.orders.indexOf(id)]).toBe(2); // PendingCancel
+    const rj = new RejectFlyweight();
+    const size = recordSize(RecordType.Reject, String(cancelId).length + String(id).length);
+    expect(events.tryClaim(size)).toBe(true);
+    rj.wrapForWrite(events.buffer, events.claimedOffset, size);
+    rj.msgType = 0x39;
+    rj.putAscii(RJ.clOrdID, String(cancelId)).putAscii(RJ.origClOrdID, String(id));
+    events.commit();
+    runner.poll();
+    expect(rejects).toEqual([String(id)]);
+    expect(ctx.orders.count).toBe(1);
+    expect(ctx.orders.state[ctx.orders.indexOf(id)]).toBe(1); // Open again
   });
 
   it('builds the book from BookUpdate records and calls onBook once per message', () => {
