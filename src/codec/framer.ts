@@ -281,6 +281,9 @@ export class FixFramer {
       let q = trailer + 3;
       while (q < end && buf[q] !== SOH && q - trailer < 16) q++;
       if (q >= end) return this.waitOrTruncated(s, bodyStart, trailer);
+      // No SOH within reach: the value runs into whatever follows, which may be the next message.
+      // Drop only up to `10=` and let the resync find the next start.
+      if (buf[q] !== SOH) return this.badFrame(FramingErrorCode.CHECKSUM, s, trailer + 3, trailer + 3 - s, 'CheckSum field not terminated');
       if (q !== trailer + 6) return this.badFrame(FramingErrorCode.CHECKSUM, s, trailer + 3, q + 1 - s, 'CheckSum is not three digits');
     }
     const c0 = buf[trailer + 3]! - DIGIT_0, c1 = buf[trailer + 4]! - DIGIT_0, c2 = buf[trailer + 5]! - DIGIT_0;

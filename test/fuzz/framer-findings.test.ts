@@ -111,4 +111,19 @@ describe('framer findings', () => {
       expect(whole).toEqual(end <= limit ? [] : [bad.length]);
     }
   });
+
+  it('F7: a CheckSum value with no SOH in reach does not swallow the start of the next message', () => {
+    // Found by the corruption property test: the last SOH of a message flipped to NUL, then a few
+    // garbage bytes, then a valid message. The bad CheckSum field used to be consumed 16 bytes deep,
+    // cutting into the next `8=FIX` so that message was lost.
+    const bad = Buffer.from(HEARTBEAT);
+    bad[bad.length - 1] = 0;
+    const stream = Buffer.concat([bad, Buffer.from([0x38, 0, 0x38, 0, 0x38, 0x38]), HEARTBEAT]);
+    const next = bad.length + 6;
+    for (const chunks of [[stream], [...stream].map((b) => Buffer.of(b))]) {
+      const out = feed(chunks);
+      expect(out.messages.map((m) => m.offset)).toEqual([next]);
+      expect(out.errors[0]!.code).toBe(FramingErrorCode.CHECKSUM);
+    }
+  });
 });
