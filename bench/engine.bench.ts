@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     { key: 'worker', mode: 'worker', idle: 'wait' },
     { key: 'worker_spin', mode: 'worker', idle: 'spin-then-wait' },
     { key: 'inline', mode: 'inline', idle: 'wait' },
+    { key: 'inline_spin', mode: 'inline', idle: 'spin' },
   ];
   const results: SeriesResult[] = [];
   for (const s of series) results.push(await runSeries(s, count, warmup, outDir));
