@@ -1,8 +1,9 @@
 /**
  * Order round-trip latency: NewOrderSingle out, ExecutionReport New back, over plain TCP on
- * 127.0.0.1 with a memory store, for QuickFIX C++ <-> QuickFIX, jspurefix <-> jspurefix and kfix
- * (once src/engine exposes a client; see kfix-series.ts). Same run, same machine, so the ratios
- * against QuickFIX are the figures that mean something on a shared 2-core box.
+ * 127.0.0.1 with a memory store, for QuickFIX C++ <-> QuickFIX, jspurefix <-> jspurefix, kfix <->
+ * QuickFIX (kfix-series.ts), and kfix <-> our Kraken simulator over plain TCP and TLS 1.3
+ * (sim-series.ts; the simulator's own time per order is reported beside them). Same run, same
+ * machine, so the ratios against QuickFIX are the figures that mean something on a shared 2-core box.
  *
  *   npm run build && node dist/bench/rtt/rtt.bench.js [--quick] [--json] [options]
  *     --quick           ping-pong only, small counts (< 20 s)
@@ -10,7 +11,7 @@
  *     --warmup W        round trips before measuring (default 10000, quick 1000)
  *     --window K        pipelined mode with K orders in flight (default 16; 0 = off; quick: off)
  *     --rate R          pace sends at R orders/s; latencies get coordinated-omission correction
- *     --series a,b      only these series (quickfix, jspurefix, kfix)
+ *     --series a,b      only these series (quickfix, kfix, kfix_sim, kfix_sim_tls, jspurefix)
  *     --need id         if series `id` cannot run, run nothing and report nulls (used by the gate)
  *     --out-dir DIR     where .hgrm and .svg go (default bench/out)
  *
@@ -24,7 +25,7 @@ import { histogramFromSamples, percentileCurve, summarize, type LatencyHistogram
 import { benchOutDir, isMainModule } from '../lib/paths.js';
 import { fmt, formatTable, writeHgrm } from '../lib/report.js';
 import { formatLatencyUs, writePercentilePlot, type PlotSeries } from '../lib/svg-plot.js';
-import { REFERENCE_SERIES, SERIES_IDS, createSeries } from './registry.js';
+import { REFERENCE_SERIES, SERIES_IDS, SERIES_METRIC_KEYS, createSeries } from './registry.js';
 import type { RttRunOptions, RttSeries } from './types.js';
 
 interface Outcome {
@@ -35,6 +36,7 @@ interface Outcome {
   histogram: LatencyHistogram | null;
   skipped: string | null;
   notes: string[];
+  metrics: Record<string, number>;
 }
 
 const STAT_KEYS = ['p50_us', 'p90_us', 'p99_us', 'p999_us', 'max_us', 'msgs_per_s'] as const;
@@ -79,12 +81,15 @@ export function resultKeys(outcomes: Outcome[], plan: RttPlan): Record<string, n
   const find = (id: string, mode: Outcome['mode']): Outcome | undefined => outcomes.find((o) => o.series.id === id && o.mode === mode);
   for (const id of SERIES_IDS) {
     const pp = find(id, 'pingpong');
+    const extra = SERIES_METRIC_KEYS[id] ?? [];
     for (const k of STAT_KEYS) out[`${id}_${k}`] = pp?.summary ? pp.summary[k] : null;
+    for (const k of extra) out[`${id}_${k}`] = pp?.summary ? (pp.metrics[k] ?? null) : null;
     out[`${id}_count`] = pp?.summary?.count ?? null;
     out[`${id}_skipped`] = pp?.skipped ?? (pp ? null : 'not selected');
     if (plan.window > 1) {
       const pl = find(id, 'pipelined');
       for (const k of STAT_KEYS) out[`${id}_${pipelinedSuffix(plan.window)}_${k}`] = pl?.summary ? pl.summary[k] : null;
+      for (const k of extra) out[`${id}_${pipelinedSuffix(plan.window)}_${k}`] = pl?.summary ? (pl.metrics[k] ?? null) : null;
     }
   }
   const ref = find(REFERENCE_SERIES, 'pingpong')?.summary;
@@ -115,9 +120,10 @@ async function runOne(series: RttSeries, mode: Outcome['mode'], window: number, 
     if (r.samplesNs.length === 0) throw new Error('no measured round trips');
     const intervalNs = plan.rateHz > 0 ? 1e9 / plan.rateHz : 0;
     const histogram = histogramFromSamples(r.samplesNs, intervalNs);
-    return { series, mode, window: r.window, histogram, summary: summarize(histogram, r.elapsedNs, r.samplesNs.length), skipped: null, notes: r.notes };
+    const summary = summarize(histogram, r.elapsedNs, r.samplesNs.length);
+    return { series, mode, window: r.window, histogram, summary, skipped: null, notes: r.notes, metrics: r.metrics ?? {} };
   } catch (e) {
-    return { series, mode, window, histogram: null, summary: null, skipped: `failed: ${(e as Error).message.split('\n')[0]}`, notes: [] };
+    return { series, mode, window, histogram: null, summary: null, skipped: `failed: ${(e as Error).message.split('\n')[0]}`, notes: [], metrics: {} };
   }
 }
 
@@ -131,7 +137,7 @@ export async function runRttBench(plan: RttPlan, selected: string[] | undefined,
   for (const s of chosen) reasons.set(s.id, await s.unavailable());
   const outcomes: Outcome[] = [];
   const skip = (s: RttSeries, why: string): void => {
-    outcomes.push({ series: s, mode: 'pingpong', window: 1, histogram: null, summary: null, skipped: why, notes: [] });
+    outcomes.push({ series: s, mode: 'pingpong', window: 1, histogram: null, summary: null, skipped: why, notes: [], metrics: {} });
   };
   if (need && reasons.get(need)) {
     for (const s of chosen) skip(s, s.id === need ? reasons.get(need)! : `not run: ${need} unavailable`);
@@ -194,11 +200,19 @@ function report(outcomes: Outcome[], plan: RttPlan, outDir: string, log: (s: str
     ];
   });
   log('');
-  log(`round trip NewOrderSingle -> ExecutionReport New, TCP 127.0.0.1, memory store, latencies in µs${plan.rateHz > 0 ? `, paced at ${plan.rateHz}/s (CO-corrected)` : ', closed loop'}`);
+  log(`round trip NewOrderSingle -> ExecutionReport New, TCP 127.0.0.1 (kfix_sim_tls: TLS 1.3), memory store, latencies in µs${plan.rateHz > 0 ? `, paced at ${plan.rateHz}/s (CO-corrected)` : ', closed loop'}`);
   log(formatTable(['series', 'mode', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max', 'RT/s', 'p50/QF', 'p99/QF'], rows));
   for (const o of outcomes) {
     if (o.skipped) log(`  ${o.series.id}: ${o.skipped}`);
     for (const n of o.notes) log(`  ${o.series.id} (${o.mode}): ${n}`);
+  }
+  // The simulator's own share, beside the round trip it is part of.
+  for (const o of outcomes) {
+    const p50 = o.metrics['processing_p50_us'];
+    const p99 = o.metrics['processing_p99_us'];
+    if (!o.summary || p50 === undefined || p99 === undefined) continue;
+    const mode = o.mode === 'pingpong' ? 'ping-pong' : `window ${o.window}`;
+    log(`  ${o.series.id} (${mode}): round trip p50 ${fmt(o.summary.p50_us)} / p99 ${fmt(o.summary.p99_us)} µs, of which the simulator's own time per order p50 ${fmt(p50)} / p99 ${fmt(p99)} µs`);
   }
 
   for (const mode of ['pingpong', 'pipelined'] as const) {
@@ -218,7 +232,7 @@ function report(outcomes: Outcome[], plan: RttPlan, outDir: string, log: (s: str
     const what = mode === 'pingpong' ? 'ping-pong (1 in flight)' : `pipelined (${plan.window} in flight)`;
     writePercentilePlot(svg, plot, {
       title: `Order round trip, ${what}`,
-      subtitle: `NewOrderSingle -> ExecutionReport, TCP loopback, memory store; ${new Date().toISOString().slice(0, 16)}Z`,
+      subtitle: `NewOrderSingle -> ExecutionReport, TCP loopback (TLS 1.3 where labelled), memory store; ${new Date().toISOString().slice(0, 16)}Z`,
     });
     log(`wrote ${svg} and ${files.length} .hgrm file(s) in ${outDir}`);
   }

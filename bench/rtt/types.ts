@@ -70,6 +70,11 @@ export interface RttRunResult {
   /** What actually ran, when it differs from the request (e.g. window capped by maxInFlight). */
   window: number;
   notes: string[];
+  /**
+   * Figures the series measured beside the round trip (e.g. the simulator's own time per order),
+   * reported as JSON keys <id>_<name> (ping-pong) and <id>_w<K>_<name> (pipelined).
+   */
+  metrics?: Record<string, number>;
 }
 
 export interface RttSeries {
