@@ -13,6 +13,11 @@ export interface MetricDef {
   reference: string;
   /** true: ours ÷ reference, bigger is better (throughput). false: smaller is better (latency). */
   higherIsBetter: boolean;
+  /**
+   * Compared and shown, never fails the gate: for statistics that scheduling on a shared VM moves by
+   * several times from run to run (a p99 of a few thousand round trips), where a 15% band means nothing.
+   */
+  informational?: boolean;
 }
 
 export interface BaselineEntry {
@@ -79,6 +84,10 @@ export function compareMetric(
   strict = false,
   spread: { best?: number | null; baselineWorst?: number | null } = {},
 ): Comparison {
+  if (def.informational) {
+    const c = compareMetric({ ...def, informational: false }, now, baseline, tolerance, false, spread);
+    return { ...c, fails: false };
+  }
   const row = { id: def.id, reference: def.reference, higherIsBetter: def.higherIsBetter, now, baseline };
   if (now === null || !Number.isFinite(now)) return { ...row, now: null, change: null, verdict: 'not measured', fails: strict };
   if (baseline === null || !Number.isFinite(baseline) || baseline <= 0) return { ...row, change: null, verdict: 'no baseline', fails: strict };

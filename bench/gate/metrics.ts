@@ -99,9 +99,19 @@ export const GATE_METRICS: GateMetric[] = [
     ratio: keyRatio('rtt', 'kfix_p50_us', 'quickfix_p50_us'),
   },
   {
-    id: 'rtt_p99_vs_quickfix',
-    reference: 'QuickFIX<->QuickFIX RTT p99 µs',
+    id: 'rtt_p90_vs_quickfix',
+    reference: 'QuickFIX<->QuickFIX RTT p90 µs',
     higherIsBetter: false,
+    benches: ['rtt'],
+    referenceKey: ['rtt', 'quickfix_p90_us'],
+    ratio: keyRatio('rtt', 'kfix_p90_us', 'quickfix_p90_us'),
+  },
+  {
+    id: 'rtt_p99_vs_quickfix',
+    reference: 'QuickFIX<->QuickFIX RTT p99 µs (shown, not gated)',
+    higherIsBetter: false,
+    // 5,000 round trips: the p99 is 50 samples, moved several-fold by scheduling on a shared VM.
+    informational: true,
     benches: ['rtt'],
     referenceKey: ['rtt', 'quickfix_p99_us'],
     ratio: keyRatio('rtt', 'kfix_p99_us', 'quickfix_p99_us'),

@@ -184,4 +184,14 @@ describe('gate metrics', () => {
     expect(new Set(GATE_METRICS.map((m) => m.id)).size).toBe(GATE_METRICS.length);
     expect(GATE_METRICS.filter((m) => m.id.startsWith('rtt_')).every((m) => !m.higherIsBetter)).toBe(true);
   });
+
+  it('an informational metric is compared and shown but never fails the gate', () => {
+    const info: MetricDef = { ...latency, informational: true };
+    const out = compareAll([throughput, info], { parse: 5.1, rtt_p99: 3.0 }, baselineOf({ parse: 5.0, rtt_p99: 1.0 }));
+    expect(out.rows[1]!.verdict).toBe('regressed');
+    expect(out.rows[1]!.fails).toBe(false);
+    expect(out.failed).toBe(false);
+    // The same figures gated fail.
+    expect(compareAll([throughput, latency], { parse: 5.1, rtt_p99: 3.0 }, baselineOf({ parse: 5.0, rtt_p99: 1.0 })).failed).toBe(true);
+  });
 });
