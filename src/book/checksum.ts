@@ -14,37 +14,14 @@ import type { L3Book } from './l3-book.js';
 /** Levels per side covered by the checksum, regardless of the subscribed depth. */
 export const CHECKSUM_LEVELS = 10;
 
-const CRC_TABLE: Int32Array = (() => {
-  const t = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c;
-  }
-  return t;
-})();
+import { CRC32_INIT, crc32Byte, crc32Final } from '../codec/crc32.js';
 
-/** Running CRC state before any byte (pair with crc32Final). */
-export const CRC32_INIT = -1;
-
-export function crc32Byte(crc: number, b: number): number {
-  return CRC_TABLE[(crc ^ b) & 0xff] ^ (crc >>> 8);
-}
-
-export function crc32Final(crc: number): number {
-  return ~crc >>> 0;
-}
-
-export function crc32Bytes(crc: number, buf: Uint8Array, off: number, len: number): number {
-  const end = off + len;
-  for (let i = off; i < end; i++) crc = CRC_TABLE[(crc ^ buf[i]) & 0xff] ^ (crc >>> 8);
-  return crc;
-}
+export { CRC32_INIT, crc32Byte, crc32Bytes, crc32Final } from '../codec/crc32.js';
 
 /** CRC32 of a string's char codes (Latin-1 / ASCII). Tests and tools; allocation-free but not hot. */
 export function crc32String(s: string): number {
   let crc = CRC32_INIT;
-  for (let i = 0; i < s.length; i++) crc = CRC_TABLE[(crc ^ s.charCodeAt(i)) & 0xff] ^ (crc >>> 8);
+  for (let i = 0; i < s.length; i++) crc = crc32Byte(crc, s.charCodeAt(i));
   return crc32Final(crc);
 }
 
@@ -101,7 +78,7 @@ function fillDigits(arr: Float64Array, i: number, negate: boolean): number {
 export function crc32Scaled(crc: number, value: number): number {
   SCRATCH[0] = value;
   let n = fillDigits(SCRATCH, 0, false);
-  while (n > 0) crc = CRC_TABLE[(crc ^ DIGITS[--n]) & 0xff] ^ (crc >>> 8);
+  while (n > 0) crc = crc32Byte(crc, DIGITS[--n]!);
   return crc;
 }
 
@@ -125,7 +102,7 @@ export function crcStateFinalInt32(): number {
 export function crcStateFeed(arr: Float64Array, i: number, negate: boolean): void {
   let n = fillDigits(arr, i, negate);
   let crc = STATE[0];
-  while (n > 0) crc = CRC_TABLE[(crc ^ DIGITS[--n]) & 0xff] ^ (crc >>> 8);
+  while (n > 0) crc = crc32Byte(crc, DIGITS[--n]!);
   STATE[0] = crc;
 }
 

@@ -16,7 +16,7 @@ export type { TailCut, TailCutReason } from './scan.js';
 export { MemoryStore } from './memory-store.js';
 export { JournalStore } from './journal-store.js';
 export { journalFileName } from './journal-file.js';
-export { crc32 } from './crc32.js';
+export { crc32 } from '../codec/crc32.js';
 
 /** In-memory store (tests, simulator). */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {

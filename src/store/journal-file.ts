@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../codec/crc32.js';
 import { RecordWriter } from './record-writer.js';
 import { scanJournal, type ScanResult } from './scan.js';
 import { checkMicros } from './validate.js';

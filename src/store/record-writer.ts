@@ -2,7 +2,7 @@
  * Encodes journal records into one reusable buffer so an append call costs one writeSync and no
  * allocation (the buffer only grows when a message larger than any before it arrives).
  */
-import { crc32Update } from './crc32.js';
+import { crc32Update } from '../codec/crc32.js';
 import { HEADER_SIZE, RecordType, FORMAT_VERSION } from './record.js';
 
 const copyBytes = Buffer.prototype.copy as (this: Uint8Array, target: Uint8Array, targetStart: number, sourceStart: number, sourceEnd: number) => number;

@@ -6,7 +6,7 @@
  * damage the end. The caller decides whether to cut it.
  */
 import * as fs from 'node:fs';
-import { crc32Update } from './crc32.js';
+import { crc32Update } from '../codec/crc32.js';
 import {
   FORMAT_VERSION,
   HEADER_SIZE,

@@ -2,7 +2,7 @@ import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { crc32 } from '../../src/store/index.js';
-import { crc32Update } from '../../src/store/crc32.js';
+import { crc32Update } from '../../src/codec/crc32.js';
 
 describe('crc32', () => {
   it('matches the IEEE check value and edge cases', () => {

@@ -1,9 +1,11 @@
 /**
- * CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), slice-by-8.
+ * CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320): the one implementation the journal's record
+ * checks (bulk, slice-by-8) and Kraken's order-book checksum 5041 (byte by byte, fed digit strings as they
+ * are formatted) share.
  *
- * Written here rather than taken from zlib so the journal has no dependency and the hot path
- * stays a plain loop over typed arrays (zlib.crc32 only exists from Node 20.15 and crosses into C++
- * per call, which costs more than it saves for ~200-byte records).
+ * Written here rather than taken from zlib so there is no dependency and the hot path stays a plain loop
+ * over typed arrays (zlib.crc32 only exists from Node 20.15 and crosses into C++ per call, which costs
+ * more than it saves for ~200-byte records).
  */
 
 const TABLES: Int32Array = buildTables();
@@ -58,4 +60,24 @@ export function crc32Update(crc: number, bytes: Uint8Array, start: number, end: 
 /** CRC-32 of bytes[start, end). */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
   return crc32Update(0, bytes, start, end);
+}
+
+/** Running CRC state before any byte, for the byte-at-a-time form (pair with crc32Final). */
+export const CRC32_INIT = -1;
+
+/** Feeds one byte into a running CRC state (started at CRC32_INIT). */
+export function crc32Byte(crc: number, b: number): number {
+  return TABLES[(crc ^ b) & 0xff]! ^ (crc >>> 8);
+}
+
+/** Feeds buf[off, off + len) into a running CRC state. */
+export function crc32Bytes(crc: number, buf: Uint8Array, off: number, len: number): number {
+  const end = off + len;
+  for (let i = off; i < end; i++) crc = TABLES[(crc ^ buf[i]!) & 0xff]! ^ (crc >>> 8);
+  return crc;
+}
+
+/** The CRC of a running state, as an unsigned 32-bit value. */
+export function crc32Final(crc: number): number {
+  return ~crc >>> 0;
 }
