@@ -28,18 +28,6 @@ export const Interval = {
 } as const;
 export const INTERVAL_NAMES = ['parse', 'wire_to_strategy', 'strategy_to_wire', 'encode', 'round_trip', 'queue_handoff'];
 
-/** Monotonic nanoseconds shared across threads: performance.now() corrected to a common origin. */
-export class MonotonicClock {
-  private readonly offsetMs: number;
-  /** `originMs` is the performance.timeOrigin of the thread whose clock is the reference (the main thread). */
-  constructor(originMs: number = performance.timeOrigin) {
-    this.offsetMs = performance.timeOrigin - originMs;
-  }
-  nowNs(): number {
-    return (performance.now() + this.offsetMs) * 1e6;
-  }
-}
-
 const HEADER_INTS = 4; // head, tail, dropped, capacity
 
 /** SPSC ring of latency samples: Int32 interval id + Float64 nanoseconds per slot. */
