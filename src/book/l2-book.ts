@@ -13,13 +13,8 @@
  * price worse than our worst level while the side is at the cap refers to a level outside our window
  * and is ignored; anywhere else an unknown price is a consistency break.
  */
-import {
-  crcStateFeedLevels,
-  crcStateMatches,
-  crcStateMatchesBytes,
-  crcStateReset,
-  crcStateStore,
-} from './checksum.js';
+import { crcStateFeedLevels, crcStateReset } from './checksum.js';
+import { ChecksumCheck } from './checksum-check.js';
 import { decimalsOption, parseScaledInto } from './decimal.js';
 import {
   BookEvent,
@@ -51,8 +46,6 @@ export interface L2BookOptions {
 export class L2Book {
   readonly depthCap: number;
   readonly capacity: number;
-  readonly verifyChecksum: boolean;
-  readonly checksumInterval: number;
   /** -1 when not configured (then the *Bytes entry points report InvalidNumber). */
   readonly priceDecimals: number;
   readonly qtyDecimals: number;
@@ -61,7 +54,7 @@ export class L2Book {
    * read them back, so a scaled value above 2^30 never crosses an internal call as a boxed double.
    */
   private readonly reg = new Float64Array(2);
-  private checksumCountdown = 1;
+  private readonly check: ChecksumCheck;
 
   // [0] = bids (negated prices), [1] = offers. Separate fields keep element kinds monomorphic.
   private readonly bidPx: Float64Array;
@@ -74,9 +67,6 @@ export class L2Book {
   private _state: BookState = BookState.AwaitingSnapshot;
   /** The status that broke the book (Ok while not Broken). */
   brokenReason: BookStatus = BookStatus.Ok;
-  /** [0]: our CRC at the last endMessage that carried a 5041 (int32 bits; see lastComputedChecksum). */
-  private readonly diag = new Int32Array(1);
-  private hasDiag = false;
 
   // Diagnostics counters (monotonic).
   messages = 0;
@@ -94,10 +84,7 @@ export class L2Book {
     if (!Number.isInteger(slack) || slack < 1) throw new RangeError(`slack must be a positive integer, got ${slack}`);
     this.depthCap = depthCap;
     this.capacity = depthCap + slack;
-    this.verifyChecksum = opts.verifyChecksum ?? true;
-    const interval = opts.checksumInterval ?? 1;
-    if (!Number.isInteger(interval) || interval < 1) throw new RangeError(`checksumInterval must be >= 1, got ${interval}`);
-    this.checksumInterval = interval;
+    this.check = new ChecksumCheck(opts.verifyChecksum, opts.checksumInterval);
     this.priceDecimals = decimalsOption('priceDecimals', opts.priceDecimals);
     this.qtyDecimals = decimalsOption('qtyDecimals', opts.qtyDecimals);
     this.bidPx = new Float64Array(this.capacity);
@@ -131,7 +118,7 @@ export class L2Book {
     this.bidCount = 0;
     this.askCount = 0;
     this.brokenReason = BookStatus.Ok;
-    this.checksumCountdown = 1; // first checksummed message after a snapshot is always verified
+    this.check.rearm();
     return BookStatus.Ok;
   }
 
@@ -193,36 +180,25 @@ export class L2Book {
    */
   endMessage(checksum: number): BookStatus {
     const st = this.closeMessage();
-    if (st !== BookStatus.Ok) return st;
-    if (checksum !== NO_CHECKSUM && this.verifyChecksum && this.checksumDue()) {
-      this.computeChecksumState();
-      crcStateStore(this.diag, 0);
-      this.hasDiag = true;
-      if (crcStateMatches(checksum) === 0) return this.fail(BookStatus.ChecksumMismatch);
-    }
-    this._state = BookState.Live;
-    return BookStatus.Ok;
+    return st !== BookStatus.Ok ? st : this.settle(this.check.checkNumber(this, checksum));
   }
 
   /** endMessage with 5041 as its ASCII digits buf[off, off+len); len 0 = no checksum in the message. */
   endMessageChecksumBytes(buf: Uint8Array, off: number, len: number): BookStatus {
     const st = this.closeMessage();
-    if (st !== BookStatus.Ok) return st;
-    if (len > 0 && this.verifyChecksum && this.checksumDue()) {
-      this.computeChecksumState();
-      crcStateStore(this.diag, 0);
-      this.hasDiag = true;
-      const m = crcStateMatchesBytes(buf, off, len);
-      if (m < 0) return this.fail(BookStatus.InvalidNumber);
-      if (m === 0) return this.fail(BookStatus.ChecksumMismatch);
-    }
-    this._state = BookState.Live;
-    return BookStatus.Ok;
+    return st !== BookStatus.Ok ? st : this.settle(this.check.checkBytes(this, buf, off, len));
   }
 
   /** Our CRC at the last verified message, NO_CHECKSUM if none yet (diagnostics; allocates a number). */
   get lastComputedChecksum(): number {
-    return this.hasDiag ? this.diag[0] >>> 0 : NO_CHECKSUM;
+    return this.check.last;
+  }
+
+  /** The message's last step: Live when its checks held, broken otherwise. */
+  private settle(status: BookStatus): BookStatus {
+    if (status !== BookStatus.Ok) return this.fail(status);
+    this._state = BookState.Live;
+    return BookStatus.Ok;
   }
 
   /** Puts this book's 5041 CRC (top 10: asks ascending, then bids descending) in checksum.ts state. */
@@ -233,13 +209,6 @@ export class L2Book {
   }
 
   /** Shared end-of-message work: state check, truncation, crossed check. Ok leaves the state as is. */
-  /** Counts messages carrying 5041; true on every checksumInterval-th one. */
-  private checksumDue(): boolean {
-    if (--this.checksumCountdown > 0) return false;
-    this.checksumCountdown = this.checksumInterval;
-    return true;
-  }
-
   private closeMessage(): BookStatus {
     const st = this._state;
     if (st === BookState.Broken) return BookStatus.NoSnapshot;

@@ -6,7 +6,7 @@
  * of each message; an entry for an unknown order whose 270 price is worse than our worst level on a
  * full side is outside our window and ignored. Nothing allocates after construction.
  */
-import { crcStateMatches, crcStateMatchesBytes, crcStateStore } from './checksum.js';
+import { ChecksumCheck } from './checksum-check.js';
 import { decimalsOption, parseScaledInto } from './decimal.js';
 import { L3OrderStore, NIL } from './l3-orders.js';
 import { hashId } from './order-index.js';
@@ -42,25 +42,18 @@ export interface L3BookOptions {
 }
 
 export class L3Book extends L3OrderStore {
-  readonly verifyChecksum: boolean;
-  readonly checksumInterval: number;
-  private checksumCountdown = 1;
+  private readonly check: ChecksumCheck;
   readonly priceDecimals: number;
   readonly qtyDecimals: number;
 
   private _state: BookState = BookState.AwaitingSnapshot;
   brokenReason: BookStatus = BookStatus.Ok;
-  private readonly diag = new Int32Array(1);
-  private hasDiag = false;
   messages = 0;
   entries = 0;
 
   constructor(opts: L3BookOptions) {
     super(opts.depthCap, opts.levelSlack, opts.maxOrders, opts.maxIdLength ?? 48);
-    this.verifyChecksum = opts.verifyChecksum ?? true;
-    const interval = opts.checksumInterval ?? 1;
-    if (!Number.isInteger(interval) || interval < 1) throw new RangeError(`checksumInterval must be >= 1, got ${interval}`);
-    this.checksumInterval = interval;
+    this.check = new ChecksumCheck(opts.verifyChecksum, opts.checksumInterval);
     this.priceDecimals = decimalsOption('priceDecimals', opts.priceDecimals);
     this.qtyDecimals = decimalsOption('qtyDecimals', opts.qtyDecimals);
   }
@@ -85,7 +78,7 @@ export class L3Book extends L3OrderStore {
     this._state = nextBookState(this._state, BookEvent.BeginSnapshot) as BookState;
     this.reset();
     this.brokenReason = BookStatus.Ok;
-    this.checksumCountdown = 1;
+    this.check.rearm();
     return BookStatus.Ok;
   }
 
@@ -174,43 +167,24 @@ export class L3Book extends L3OrderStore {
   /** End of W or X: truncate to depthCap, then crossed and (if given) 5041 checks. See L2Book.endMessage. */
   endMessage(checksum: number): BookStatus {
     const st = this.closeMessage();
-    if (st !== BookStatus.Ok) return st;
-    if (checksum !== NO_CHECKSUM && this.verifyChecksum && this.checksumDue()) {
-      this.computeChecksumState();
-      crcStateStore(this.diag, 0);
-      this.hasDiag = true;
-      if (crcStateMatches(checksum) === 0) return this.fail(BookStatus.ChecksumMismatch);
-    }
-    this._state = BookState.Live;
-    return BookStatus.Ok;
+    return st !== BookStatus.Ok ? st : this.settle(this.check.checkNumber(this, checksum));
   }
 
   /** endMessage with 5041 as ASCII digits buf[off, off+len); len 0 = none. Allocation-free. */
   endMessageChecksumBytes(buf: Uint8Array, off: number, len: number): BookStatus {
     const st = this.closeMessage();
-    if (st !== BookStatus.Ok) return st;
-    if (len > 0 && this.verifyChecksum && this.checksumDue()) {
-      this.computeChecksumState();
-      crcStateStore(this.diag, 0);
-      this.hasDiag = true;
-      const m = crcStateMatchesBytes(buf, off, len);
-      if (m < 0) return this.fail(BookStatus.InvalidNumber);
-      if (m === 0) return this.fail(BookStatus.ChecksumMismatch);
-    }
-    this._state = BookState.Live;
-    return BookStatus.Ok;
+    return st !== BookStatus.Ok ? st : this.settle(this.check.checkBytes(this, buf, off, len));
   }
 
   /** Our CRC at the last verified message, NO_CHECKSUM if none yet (diagnostics). */
   get lastComputedChecksum(): number {
-    return this.hasDiag ? this.diag[0] >>> 0 : NO_CHECKSUM;
+    return this.check.last;
   }
 
-  /** Counts messages carrying 5041; true on every checksumInterval-th one. */
-  private checksumDue(): boolean {
-    if (--this.checksumCountdown > 0) return false;
-    this.checksumCountdown = this.checksumInterval;
-    return true;
+  private settle(status: BookStatus): BookStatus {
+    if (status !== BookStatus.Ok) return this.fail(status);
+    this._state = BookState.Live;
+    return BookStatus.Ok;
   }
 
   private closeMessage(): BookStatus {
