@@ -10,16 +10,38 @@ import type { WireTap } from '../transport/index.js';
 /** Tags whose values never appear in logs. */
 export const MASKED_TAGS: ReadonlySet<number> = new Set([554, 96, 91, 89, 925]);
 
-/** Renders a message with `|` separators and masked secrets (allocates; logging path only). */
+/**
+ * Renders a message with `|` separators and masked secrets (allocates; logging path only). When a value
+ * was masked, BodyLength and CheckSum are recomputed, so the line is still a valid FIX message that
+ * `kfix decode` and other tools read without a framing error.
+ */
 export function maskedFixLine(msg: Uint8Array): string {
   const text = Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength).toString('latin1');
   const fields = text.split('\x01');
+  let masked = false;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
     const eq = f.indexOf('=');
-    if (eq > 0 && MASKED_TAGS.has(Number(f.slice(0, eq)))) fields[i] = `${f.slice(0, eq)}=****`;
+    if (eq > 0 && MASKED_TAGS.has(Number(f.slice(0, eq)))) {
+      fields[i] = `${f.slice(0, eq)}=****`;
+      masked = true;
+    }
   }
+  if (masked) refix(fields);
   return fields.join('|');
+}
+
+/** New BodyLength and CheckSum for fields split on SOH (the last element is the empty string after the final SOH). */
+function refix(fields: string[]): void {
+  const cs = fields.length - 2;
+  if (cs < 3 || fields[fields.length - 1] !== '' || !fields[1]!.startsWith('9=') || !fields[cs]!.startsWith('10=')) return;
+  const body = `${fields.slice(2, cs).join('\x01')}\x01`;
+  fields[1] = `9=${body.length}`;
+  const head = `${fields[0]}\x01${fields[1]}\x01`;
+  let sum = 0;
+  for (let i = 0; i < head.length; i++) sum += head.charCodeAt(i);
+  for (let i = 0; i < body.length; i++) sum += body.charCodeAt(i);
+  fields[cs] = `10=${String(sum & 0xff).padStart(3, '0')}`;
 }
 
 export class FixMessageLog {
