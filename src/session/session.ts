@@ -28,7 +28,8 @@ import { Resender } from './resend.js';
 import { rolloverDue, lastRolloverMicros, checkRollover } from './schedule.js';
 import { checkTransition, isLoggedOn, SessionState, SESSION_STATE_NAMES } from './state.js';
 import { handlerFor } from './states/index.js';
-import { DEFAULT_GARBLED_INPUT_LIMIT, type GarbledInputLimit, type ResendPolicy, type SessionApplication, type SessionConfig, type SessionEventKind, type SessionOutput } from './types.js';
+import { GarbledInputWindow } from './garbled-input.js';
+import { DEFAULT_GARBLED_INPUT_LIMIT, type ResendPolicy, type SessionApplication, type SessionConfig, type SessionEventKind, type SessionOutput } from './types.js';
 import { MessageValidator } from './validator.js';
 
 const Y = 0x59;
@@ -110,12 +111,8 @@ export class FixSession {
   /** When our outstanding ResendRequest was sent (or last saw progress), and the expected MsgSeqNum then. */
   private resendAskedMicros = 0;
   private resendAskedAtSeq = 0;
-  private readonly garbledLimit: GarbledInputLimit | null;
+  private readonly garbled: GarbledInputWindow | null;
   private readonly disconnectOnOversize: boolean;
-  /** Fixed window of garbled input (see GarbledInputLimit): start, errors and skipped bytes in it. */
-  private garbledWindowStart = 0;
-  private garbledErrors = 0;
-  private garbledBytes = 0;
 
   constructor(config: SessionConfig) {
     this.config = config;
@@ -140,7 +137,7 @@ export class FixSession {
     this.resendTimeoutMicros = (config.resendTimeoutMs ?? 2_000) * 1000;
     const acceptor = config.role === 'acceptor';
     const gl = config.garbledInputLimit ?? (acceptor ? DEFAULT_GARBLED_INPUT_LIMIT : false);
-    this.garbledLimit = gl === false ? null : { ...gl };
+    this.garbled = gl === false ? null : new GarbledInputWindow({ ...gl });
     this.disconnectOnOversize = config.disconnectOnOversize ?? acceptor;
     if (config.rollover) checkRollover(config.rollover);
     if (!(this.heartBtIntSec >= 0)) throw new RangeError(`heartBtIntSec must be >= 0, got ${this.heartBtIntSec}`);
@@ -182,9 +179,7 @@ export class FixSession {
     this.lastReceivedMicros = now;
     this.lastSentMicros = now;
     this.testRequestsSent = 0;
-    this.garbledWindowStart = now;
-    this.garbledErrors = 0;
-    this.garbledBytes = 0;
+    this.garbled?.reset(now);
     if (this.role === 'acceptor') {
       this.transition(SessionState.AwaitingLogon);
       return;
@@ -377,19 +372,8 @@ export class FixSession {
       this.cutOff('oversize-input', `message too large: ${error.detail}`);
       return;
     }
-    const limit = this.garbledLimit;
-    if (limit === null) return;
-    const now = this.clock.nowMicros();
-    if (now - this.garbledWindowStart >= limit.windowMs * 1000) {
-      this.garbledWindowStart = now;
-      this.garbledErrors = 0;
-      this.garbledBytes = 0;
-    }
-    this.garbledErrors++;
-    this.garbledBytes += error.skipped;
-    if (this.garbledErrors > limit.maxErrors || this.garbledBytes > limit.maxBytes) {
-      this.cutOff('garbled-input', `garbled input: ${this.garbledErrors} framing errors, ${this.garbledBytes} bytes skipped within ${limit.windowMs} ms (last: ${error.detail})`);
-    }
+    const why = this.garbled?.add(this.clock.nowMicros(), error.skipped, error.detail) ?? null;
+    if (why !== null) this.cutOff('garbled-input', why);
   }
 
   /** Ends a session whose peer sends input we will not keep parsing: Logout with the reason, then close. */
