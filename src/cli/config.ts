@@ -45,6 +45,8 @@ export const sessionSchema = z.object({
   clientID: z.string().optional(),
   cancelOrdersOnDisconnect: z.boolean().default(true),
   schedule: schedule.default({ rolloverUtc: '22:00' }),
+  /** Your Kraken Spot tier: the engine then refuses locally what Kraken's rate counter would reject. */
+  rateLimitTier: z.enum(['starter', 'intermediate', 'pro']).optional(),
 }).strict().superRefine((s, ctx) => {
   if (s.kind === 'trading' && !s.credentials) {
     ctx.addIssue({ code: 'custom', path: ['credentials'], message: 'trading sessions need credentials (apiKeyEnv/apiSecretEnv or file)' });

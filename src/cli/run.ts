@@ -57,11 +57,19 @@ export function engineConfigFrom(o: RunOptions): EngineConfig | string {
     targetCompID: trading.targetCompID,
     heartBtIntSec: trading.heartBtIntSeconds,
     credentials,
+    rollover: rolloverOf(trading.schedule.rolloverUtc),
+    ...(trading.rateLimitTier ? { rateLimitTier: trading.rateLimitTier } : {}),
     store: { kind: 'journal', dir: resolve(store.dir) },
     ...(md ? { marketData: { host: md.host, port: md.port, senderCompID: md.senderCompID, targetCompID: md.targetCompID, ...(tlsOf(md) ? { tls: tlsOf(md) } : {}) } } : {}),
     instruments,
     strategies: [{ name: 'strategy', module: resolve(o.strategyFile), mode: o.mode, params: o.params }],
   };
+}
+
+/** "HH:MM" (validated by the config schema) as the engine's daily rollover. */
+function rolloverOf(hhmm: string): EngineConfig['rollover'] {
+  const [h, m] = hhmm.split(':');
+  return { hourUtc: Number(h), minuteUtc: Number(m) };
 }
 
 function tlsOf(s: SessionConfigEntry): EngineConfig['tls'] | undefined {
@@ -146,7 +154,7 @@ function snapshot(engine: EngineHandle, cfg: EngineConfig): EngineSnapshot {
     const p = lat.percentiles(interval);
     if (p.count > 0) latencyUs[name] = { '0.5': p.p50_us, '0.99': p.p99_us, '0.999': p.p999_us };
   }
-  const rejects: Record<string, number> = { venue: c.erRejected ?? 0, session_or_business: c.rejectsIn ?? 0 };
+  const rejects: Record<string, number> = { venue: c.erRejected ?? 0, session_or_business: c.rejectsIn ?? 0, rate_limit_local: c.rateLimited ?? 0, not_delivered: c.notDelivered ?? 0 };
   for (const s of h.strategies) rejects[`local:${s.name}`] = (s.counters as unknown as Record<string, number>).localRejects ?? 0;
   return {
     sessions: [

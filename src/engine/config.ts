@@ -3,7 +3,7 @@
  * act on. The resolved form is plain data (it crosses to the hot-path worker in workerData).
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { InstrumentSpec } from '../kraken/index.js';
+import type { InstrumentSpec, SpotTier } from '../kraken/index.js';
 import { MAX_STRATEGIES } from '../strategy/protocol.js';
 
 export type StrategyMode = 'worker' | 'inline';
@@ -154,6 +154,12 @@ export interface EngineConfig {
   maxLogonRefusals?: number;
   /** Daily sequence reset (RolloverConfig). Default KRAKEN_ROLLOVER when targetCompID starts with KRAKEN, else null. */
   rollover?: RolloverConfig | null;
+  /**
+   * Your Kraken Spot tier: new orders and amends that would push a pair's rate counter past the tier's
+   * threshold are refused locally (RATE_LIMIT) instead of earning `EOrder:Rate limit exceeded`. Default null
+   * (not modelled: the venue's rejects reach the strategy).
+   */
+  rateLimitTier?: SpotTier | null;
 }
 
 export interface ResolvedStrategy {
@@ -190,6 +196,7 @@ export interface ResolvedEngineConfig {
   reconnectMaxMs: number;
   maxLogonRefusals: number;
   rollover: ResolvedRollover | null;
+  rateLimitTier: SpotTier | null;
 }
 
 function pow2AtLeast(name: string, v: number, min: number): number {
@@ -257,7 +264,14 @@ export function resolveEngineConfig(c: EngineConfig): ResolvedEngineConfig {
     marketData: c.marketData === undefined ? null : resolveMarketData(c.marketData, c.host ?? '127.0.0.1', c.heartBtIntSec ?? 30),
     ...resolveReconnect(c),
     rollover: resolveRollover(c.rollover, c.targetCompID),
+    rateLimitTier: resolveTier(c.rateLimitTier),
   };
+}
+
+function resolveTier(t: unknown): SpotTier | null {
+  if (t === undefined || t === null) return null;
+  if (t === 'starter' || t === 'intermediate' || t === 'pro') return t;
+  throw new Error(`engine config: rateLimitTier must be 'starter', 'intermediate', 'pro' or null, got ${JSON.stringify(t)}`);
 }
 
 function resolveReconnect(c: EngineConfig): Pick<ResolvedEngineConfig, 'reconnect' | 'reconnectMs' | 'reconnectMaxMs' | 'maxLogonRefusals'> {

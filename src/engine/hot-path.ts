@@ -42,6 +42,7 @@ import { LatencyRing } from './latency.js';
 import { MarketDataSession, type MarketDataReport } from './md-session.js';
 import { RoundTripTable } from './round-trip.js';
 import { EngineCounter, type EngineMemory } from './memory.js';
+import { SpotRateGuard } from './rate-guard.js';
 import { SentLog } from './sent-log.js';
 import { SequenceStore } from './seq-store.js';
 import { EventSink } from './sinks.js';
@@ -120,7 +121,10 @@ export class HotPath implements TradingLinkHost {
     this.link = this.trading.link;
     const roundTrips = new RoundTripTable();
     this.decoder = new InboundDecoder(this.sinks, this.gate, this.counters, this.ring, roundTrips);
-    this.encoder = new CommandEncoder(this.trading.session, this.link, this.gate, this.sinks, this.counters, this.ring, this.clock, roundTrips, this.sentLog);
+    const rateGuard = config.rateLimitTier === null
+      ? null
+      : new SpotRateGuard(config.rateLimitTier, config.instruments.map((i) => (i.venue === 'spot' ? i.symbol : null)));
+    this.encoder = new CommandEncoder(this.trading.session, this.link, this.gate, this.sinks, this.counters, this.ring, this.clock, roundTrips, this.sentLog, rateGuard);
     this.md = config.marketData === null
       ? null
       : new MarketDataSession(config.marketData, config.instruments.map((i) => i.symbol), this.decoder, this.counters, this.afterInboundFn, report, this.clock);

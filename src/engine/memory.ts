@@ -74,6 +74,8 @@ export const EngineCounter = {
   ROLLOVERS: 45,
   /** Commands sent but gap-filled on the venue's ResendRequest: never delivered, rejected locally. */
   NOT_DELIVERED: 46,
+  /** New orders and amends refused locally because Kraken's rate counter for the pair would pass the threshold. */
+  RATE_LIMITED: 47,
 } as const satisfies Record<string, number>;
 export const ENGINE_COUNTER_NAMES = [
   'reads', 'bytesIn', 'writes', 'bytesOut', 'appMessagesIn', 'executionReports', 'rejectsIn', 'mdMessages',
@@ -82,7 +84,7 @@ export const ENGINE_COUNTER_NAMES = [
   'sessionState', 'socketPauses', 'mdSessionState', 'mdLogons', 'mdDisconnects', 'mdRequests', 'mdRejects', 'mdBytesIn',
   'ordersSent', 'amendsSent', 'cancelsSent', 'massCancelsSent', 'statusRequestsSent', 'erNew', 'erFills', 'erRejected',
   'erCanceled', 'erReplaced', 'nextSenderMsgSeqNum', 'nextTargetMsgSeqNum', 'reconnects', 'reconnectAttempts',
-  'logonsRefused', 'rollovers', 'notDelivered',
+  'logonsRefused', 'rollovers', 'notDelivered', 'rateLimited',
 ] as const;
 export type EngineCounters = Record<(typeof ENGINE_COUNTER_NAMES)[number], number>;
 const COUNTER_SLOTS = 64;

@@ -37,6 +37,8 @@ import type { RoundTripTable } from './round-trip.js';
 import type { SentLog } from './sent-log.js';
 import type { EventSink } from './sinks.js';
 import type { SocketLink } from './socket-io.js';
+import type { SpotRateGuard } from './rate-guard.js';
+import { varDigits } from '../strategy/orders.js';
 
 const MT_NEW_ORDER_SINGLE = 0x44;
 const MT_CANCEL = 0x46;
@@ -78,6 +80,7 @@ export class CommandEncoder implements RecordHandler {
     private readonly clock: Clock,
     private readonly roundTrips: RoundTripTable | null = null,
     private readonly sentLog: SentLog | null = null,
+    private readonly rateGuard: SpotRateGuard | null = null,
   ) {
     for (let n = 0; n <= 64; n++) this.scratch.push(new Uint8Array(n));
   }
@@ -110,6 +113,7 @@ export class CommandEncoder implements RecordHandler {
     const nowUs = this.clock.nowMicros();
     const code = this.gate.checkPlace(id, side, ordType, tif, price, stopPx, qty, flags, expire, nowUs / 1000);
     if (code !== 0) return this.localReject(c, PL.clOrdID, code);
+    if (this.rateGuard !== null && !this.rateGuard.admitPlace(id, varDigits(c, PL.clOrdID), nowUs)) return this.rateLimited(c, PL.clOrdID);
     const enc = this.session.beginMessage(MT_NEW_ORDER_SINGLE);
     this.varField(enc, 11, c, PL.clOrdID);
     enc.char(40, ordType);
@@ -134,6 +138,7 @@ export class CommandEncoder implements RecordHandler {
     const code = this.gate.checkCancel(id);
     if (code !== 0) return this.localReject(c, CX.clOrdID, code);
     if (!c.varPresent(CX.origClOrdID) && !c.varPresent(CX.orderID)) return this.localReject(c, CX.clOrdID, LocalRejectCode.MISSING_ORDER_REF);
+    this.rateGuard?.chargeCancel(id, varDigits(c, CX.origClOrdID), this.clock.nowMicros());
     const enc = this.session.beginMessage(MT_CANCEL);
     this.varField(enc, 11, c, CX.clOrdID);
     if (c.varPresent(CX.orderID)) this.varField(enc, 37, c, CX.orderID);
@@ -154,6 +159,9 @@ export class CommandEncoder implements RecordHandler {
     const code = this.gate.checkAmend(id, price, qty);
     if (code !== 0) return this.localReject(c, AM.clOrdID, code);
     if (!c.varPresent(AM.orderID) || !c.varPresent(AM.origClOrdID)) return this.localReject(c, AM.clOrdID, LocalRejectCode.MISSING_ORDER_REF);
+    if (this.rateGuard !== null && !this.rateGuard.admitAmend(id, varDigits(c, AM.origClOrdID), varDigits(c, AM.clOrdID), this.clock.nowMicros())) {
+      return this.rateLimited(c, AM.clOrdID);
+    }
     const enc = this.session.beginMessage(MT_REPLACE);
     this.varField(enc, 11, c, AM.clOrdID);
     this.varField(enc, 37, c, AM.orderID);
@@ -255,6 +263,11 @@ export class CommandEncoder implements RecordHandler {
     const p = c.varStart(slot);
     for (let i = 0; i < len; i++) s[i] = u8[p + i]!;
     enc.bytes(tag, s);
+  }
+
+  private rateLimited(c: Cursor, clOrdSlot: number): void {
+    this.counters[EngineCounter.RATE_LIMITED]++;
+    this.localReject(c, clOrdSlot, LocalRejectCode.RATE_LIMIT);
   }
 
   /** A Reject record (msgType 'L') for the command into the issuing strategy's event queue. */

@@ -52,6 +52,8 @@ export const LocalRejectCode = {
   UNKNOWN_ORDER: 67,
   BAD_COMMAND: 68,
   SEND_FAILED: 69,
+  /** Kraken's Spot rate counter for the pair would pass the tier's threshold (engine rateLimitTier). */
+  RATE_LIMIT: 70,
 } as const;
 export type LocalRejectCode = (typeof LocalRejectCode)[keyof typeof LocalRejectCode];
 export type LocalRejectName = keyof typeof LocalRejectCode;
