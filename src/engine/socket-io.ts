@@ -11,10 +11,10 @@
  * and are counted (EngineCounter.WRITE_COPIES).
  */
 import { connect, type Socket } from 'node:net';
-import { connect as connectTls } from 'node:tls';
+import { connect as connectTls, type TLSSocket } from 'node:tls';
 import { monoNs } from '../ipc/index.js';
 import type { SessionOutput } from '../session/index.js';
-import { clientTlsOptions } from '../transport/tls-options.js';
+import { clientTlsOptions, explainTlsError } from '../transport/tls-options.js';
 
 export interface SocketLinkHandler {
   /** Bytes from the socket; the view is valid during the call only. `tRead` is monoNs at arrival. */
@@ -94,9 +94,11 @@ export class SocketLink implements SessionOutput {
         socket.destroy();
         reject(new Error(`connect to ${host}:${port} timed out`));
       }, this.opts.connectTimeoutMs ?? 10_000);
-      socket.once('error', (err) => {
+      socket.once('error', (err: Error & { code?: string }) => {
         clearTimeout(timer);
-        reject(new Error(`connect to ${host}:${port} failed: ${err.message}`));
+        // Certificate and handshake failures get the transport's explanation (what to trust, which peer).
+        const tlsFailure = this.opts.tls && /^ERR_SSL|CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_TLS/.test(err.code ?? '');
+        reject(new Error(`connect to ${host}:${port} failed: ${tlsFailure ? explainTlsError(err, socket as TLSSocket, host) : err.message}`));
       });
       socket.once(this.opts.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
