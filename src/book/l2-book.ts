@@ -22,7 +22,6 @@ import {
   BookStatus,
   MDEntryType,
   MDUpdateAction,
-  NO_CHECKSUM,
   nextBookState,
 } from './types.js';
 

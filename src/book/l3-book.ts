@@ -16,7 +16,6 @@ import {
   BookStatus,
   MDEntryType,
   MDUpdateAction,
-  NO_CHECKSUM,
   nextBookState,
 } from './types.js';
 

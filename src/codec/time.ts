@@ -109,7 +109,7 @@ for (let ms = 0; ms < 1000; ms++) {
 export type TimestampPrecision = 0 | 3 | 6;
 
 /** Bytes a timestamp of this precision takes: 17, 21 or 24. */
-export function timestampLength(precision: TimestampPrecision): number {
+function timestampLength(precision: TimestampPrecision): number {
   return precision === 0 ? 17 : precision === 3 ? 21 : 24;
 }
 
@@ -119,7 +119,7 @@ const scratchYmd = new Int32Array(3);
  * Writes `YYYYMMDD-HH:MM:SS` of an epoch second (17 bytes) at `off`; returns their byte sum.
  * Not for the hot path: callers cache the result for the whole second.
  */
-export function formatSecond(epochSecond: number, out: Uint8Array, off: number): number {
+function formatSecond(epochSecond: number, out: Uint8Array, off: number): number {
   const days = Math.floor(epochSecond / 86_400);
   const secOfDay = epochSecond - days * 86_400;
   civilFromDays(days, scratchYmd);
@@ -141,7 +141,7 @@ export function formatSecond(epochSecond: number, out: Uint8Array, off: number):
  * Writes the fraction (nothing, ".mmm" or ".uuuuuu") of `inSecond` µs, in [0, 1e6), at `off`;
  * returns its byte sum. Word stores that end exactly at the fraction's last byte.
  */
-export function writeFraction(view: DataView, off: number, inSecond: number, precision: TimestampPrecision): number {
+function writeFraction(view: DataView, off: number, inSecond: number, precision: TimestampPrecision): number {
   // |0 is exact here: inSecond is in [0, 1e6) (a fractional µs is truncated).
   const frac = inSecond | 0;
   const ms = (frac / 1000) | 0;

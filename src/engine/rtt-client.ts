@@ -163,7 +163,7 @@ class RttClient implements RttClientHandle {
   private readonly order: EncodedOrder | null;
   private readonly nonces = new NonceSource();
 
-  constructor(private readonly opts: RttClientOptions, private readonly venue: FakeVenue | null) {
+  constructor(opts: RttClientOptions, private readonly venue: FakeVenue | null) {
     const n = opts.maxInFlight ?? 1024;
     if (!Number.isInteger(n) || n < 1 || (n & (n - 1)) !== 0) throw new RangeError(`createRttClient: maxInFlight must be a power of two, got ${n}`);
     this.maxInFlight = n;

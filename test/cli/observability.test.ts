@@ -5,15 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FixMessageLog, maskedFixLine } from '../../src/cli/fix-log.js';
 import { Metrics } from '../../src/cli/metrics.js';
 import { FixFramer, getDictionary } from '../../src/codec/index.js';
-
-/** `35=...|...` -> a framed message with BodyLength and CheckSum. */
-function frameOf(body: string): string {
-  const b = `${body.replace(/\|/g, '\x01')}\x01`;
-  const head = `8=FIX.4.4\x019=${b.length}\x01`;
-  let sum = 0;
-  for (const ch of head + b) sum += ch.charCodeAt(0);
-  return `${head}${b}10=${String(sum & 0xff).padStart(3, '0')}\x01`;
-}
+import { frame } from '../fuzz/reference.js';
 
 const logon = Buffer.from('8=FIX.4.4\x019=90\x0135=A\x0134=1\x0149=C\x0152=20261121-12:00:00.000\x0156=KRAKEN-TRD\x01553=APIKEY\x01554=SIGNATURE+SECRET==\x015025=1724512345678\x0110=000\x01', 'latin1');
 
@@ -27,7 +19,7 @@ describe('FIX message log', () => {
   });
 
   it('a masked line is still a valid FIX message (BodyLength and CheckSum recomputed)', () => {
-    const valid = Buffer.from(frameOf('35=A|34=1|49=C|52=20261121-12:00:00.000|56=KRAKEN-TRD|553=APIKEY|554=SIGNATURE+SECRET==|5025=1724512345678'), 'latin1');
+    const valid = frame('35=A|34=1|49=C|52=20261121-12:00:00.000|56=KRAKEN-TRD|553=APIKEY|554=SIGNATURE+SECRET==|5025=1724512345678');
     const line = maskedFixLine(valid);
     const framer = new FixFramer(getDictionary({ kraken: true }));
     const got: string[] = [];

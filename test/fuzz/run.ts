@@ -15,7 +15,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { FRAMING_ERROR_NAMES, getDictionary } from '../../src/codec/index.js';
 import { Prng } from '../fault/prng.js';
 import { buildCorpus } from './corpus.js';
-import { FramerTarget, randomConfig, show, type FramerConfig, type Violation } from './framer-target.js';
+import { FramerTarget, randomConfig, show, type FramerConfig } from './framer-target.js';
 import { classify, KNOWN_ISSUES } from './known-issues.js';
 import { mutate } from './mutators.js';
 import { SessionTarget } from './session-target.js';
