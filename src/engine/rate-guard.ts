@@ -27,37 +27,38 @@ export class SpotRateGuard {
 
   /** A new order: false when its pair's counter would pass the threshold (nothing is charged then). */
   admitPlace(instrument: number, clOrdID: number, nowUs: number): boolean {
-    const pair = this.pairs[instrument];
-    if (pair === undefined || pair === null) return true;
-    const cost = spotActionCost('add', 0);
-    if (this.limiter.counter(pair, nowUs) + cost > this.threshold) return false;
-    this.limiter.chargeCost(pair, cost, nowUs);
-    this.remember(clOrdID, nowUs);
-    return true;
+    return this.admit(instrument, spotActionCost('add', 0), clOrdID, nowUs);
   }
 
   /** An amend of the order last known as origClOrdID; its age restarts under the new ClOrdID. */
   admitAmend(instrument: number, origClOrdID: number, clOrdID: number, nowUs: number): boolean {
-    const pair = this.pairs[instrument];
-    if (pair === undefined || pair === null) return true;
-    const cost = spotActionCost('amend', this.ageSec(origClOrdID, nowUs));
+    return this.admit(instrument, spotActionCost('amend', this.ageSec(origClOrdID, nowUs)), clOrdID, nowUs);
+  }
+
+  /** A cancel always goes out; it is charged by the order's age. */
+  chargeCancel(instrument: number, origClOrdID: number, nowUs: number): void {
+    const pair = this.pairOf(instrument);
+    if (pair !== null) this.limiter.chargeCost(pair, spotActionCost('cancel', this.ageSec(origClOrdID, nowUs)), nowUs);
+  }
+
+  /** Threshold minus the pair's counter now (diagnostics). */
+  headroom(instrument: number, nowUs: number): number {
+    const pair = this.pairOf(instrument);
+    return pair === null ? Infinity : this.threshold - this.limiter.counter(pair, nowUs);
+  }
+
+  /** Charges `cost` and remembers clOrdID's time unless that would pass the threshold. */
+  private admit(instrument: number, cost: number, clOrdID: number, nowUs: number): boolean {
+    const pair = this.pairOf(instrument);
+    if (pair === null) return true;
     if (this.limiter.counter(pair, nowUs) + cost > this.threshold) return false;
     this.limiter.chargeCost(pair, cost, nowUs);
     this.remember(clOrdID, nowUs);
     return true;
   }
 
-  /** A cancel always goes out; it is charged by the order's age. */
-  chargeCancel(instrument: number, origClOrdID: number, nowUs: number): void {
-    const pair = this.pairs[instrument];
-    if (pair === undefined || pair === null) return;
-    this.limiter.chargeCost(pair, spotActionCost('cancel', this.ageSec(origClOrdID, nowUs)), nowUs);
-  }
-
-  /** Threshold minus the pair's counter now (diagnostics). */
-  headroom(instrument: number, nowUs: number): number {
-    const pair = this.pairs[instrument];
-    return pair === undefined || pair === null ? Infinity : this.threshold - this.limiter.counter(pair, nowUs);
+  private pairOf(instrument: number): string | null {
+    return this.pairs[instrument] ?? null;
   }
 
   private ageSec(clOrdID: number, nowUs: number): number {
