@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { measure } from 'mitata';
 import { checksum, Decimal, FixEncoder, FixFramer, getDictionary, msgTypeCode, type FramingError, type MessageView } from '../src/codec/index.js';
 import { makeJspurefix } from '../test/codec/jspurefix-harness.js';
+import { encodeBenchNos } from './lib/nos.js';
 
 const json = process.argv.includes('--json');
 
@@ -56,13 +57,9 @@ const handler = {
 };
 const encoder = new FixEncoder({ senderCompID: 'KRAKEN-TRD', targetCompID: 'CLIENT01' });
 const T0 = Date.UTC(2025, 0, 15, 10, 30, 45, 123) * 1000;
-const CL_ORD_ID = Buffer.from('cl-000043', 'latin1');
-const SYMBOL = Buffer.from('BTC/USD', 'latin1');
 let seq = 1;
 function encodeNos(): number {
-  const s = seq++;
-  return encoder.begin(0x44, s, T0 + s).bytes(11, CL_ORD_ID).bytes(55, SYMBOL).char(54, 0x31)
-    .timestamp(60, T0 + s, 3).decimal(38, 125, 2).char(40, 0x32).decimal(44, 975431, 1).char(59, 0x31).finish();
+  return encodeBenchNos(encoder, seq++, T0);
 }
 const erTrailer = ER.length - 7;
 

@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FixEncoder } from '../src/codec/encoder.js';
 import { loadNativeHelper, nativeChoicePath } from '../src/codec/native.js';
+import { encodeBenchNos } from './lib/nos.js';
 
 const json = process.argv.includes('--json');
 const er = Buffer.from(
@@ -38,16 +39,10 @@ if (native && native.checksum(buf, 0, end) !== checksum(buf, 0, end)) {
 }
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0) * 1000;
-const CL_ORD_ID = Buffer.from('cl-000043', 'latin1');
-const SYMBOL = Buffer.from('XBT/USD', 'latin1');
 function encoderFor(n: typeof native): () => number {
   const enc = new FixEncoder({ senderCompID: 'CLIENT01', targetCompID: 'KRAKEN-TRD', native: n });
   let seq = 1;
-  return () => {
-    const s = seq++;
-    return enc.begin(0x44, s, T0 + s).bytes(11, CL_ORD_ID).bytes(55, SYMBOL).char(54, 0x31)
-      .timestamp(60, T0 + s, 3).decimal(38, 125, 2).char(40, 0x32).decimal(44, 975431, 1).char(59, 0x31).finish();
-  };
+  return () => encodeBenchNos(enc, seq++, T0);
 }
 const encodeTs = encoderFor(null);
 const encodeNative = native ? encoderFor(native) : null;
