@@ -80,12 +80,13 @@ export interface ExecEventView {
   expireTime: number;
 }
 
-export class ExecEvents {
+/** A growable table of fixed-width Float64 rows: the storage both event tables share. */
+class EventRows {
   count = 0;
   capacity = 0;
   data = new Float64Array(0);
 
-  constructor(capacity = 1024) {
+  constructor(private readonly stride: number, capacity: number) {
     this.resize(capacity);
   }
 
@@ -96,14 +97,20 @@ export class ExecEvents {
   /** Reserves the next row and returns its base offset into data (grows if needed). */
   next(): number {
     if (this.count === this.capacity) this.resize(this.capacity * 2);
-    return this.count++ * EXEC_STRIDE;
+    return this.count++ * this.stride;
   }
 
   private resize(n: number): void {
-    const d = new Float64Array(n * EXEC_STRIDE);
-    d.set(this.data.subarray(0, this.count * EXEC_STRIDE));
+    const d = new Float64Array(n * this.stride);
+    d.set(this.data.subarray(0, this.count * this.stride));
     this.data = d;
     this.capacity = n;
+  }
+}
+
+export class ExecEvents extends EventRows {
+  constructor(capacity = 1024) {
+    super(EXEC_STRIDE, capacity);
   }
 
   field(i: number, f: X): number {
@@ -188,29 +195,9 @@ export interface MdEventView {
   tradeId: number;
 }
 
-export class MdEvents {
-  count = 0;
-  capacity = 0;
-  data = new Float64Array(0);
-
+export class MdEvents extends EventRows {
   constructor(capacity = 1024) {
-    this.resize(capacity);
-  }
-
-  clear(): void {
-    this.count = 0;
-  }
-
-  next(): number {
-    if (this.count === this.capacity) this.resize(this.capacity * 2);
-    return this.count++ * MD_STRIDE;
-  }
-
-  private resize(n: number): void {
-    const d = new Float64Array(n * MD_STRIDE);
-    d.set(this.data.subarray(0, this.count * MD_STRIDE));
-    this.data = d;
-    this.capacity = n;
+    super(MD_STRIDE, capacity);
   }
 
   field(i: number, f: M): number {
