@@ -7,35 +7,22 @@
 //   cut; QuickFIX reconnects by itself (ReconnectInterval=1), both sides resend
 //   QF501..QF1000 sent after the reconnect
 // Then: every ClOrdID arrived exactly once on each side; the resends, and only they, carry PossDupFlag=Y.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startAcceptor } from '../../src/transport/index.js';
 import { FIX44_DICT, QfProcess, buildQuickfix } from '../at/qf-peer.js';
 import { CutProxy } from './cut-proxy.js';
-import { SKIP_INTEROP, Tally, answerNewOrderSingle, ids, journalSession, peerTally, sortIds, until, warnIfSkipped } from './helpers.js';
+import { SKIP_INTEROP, Tally, answerNewOrderSingle, cleanupsAfterEach, ids, journalSession, peerTally, sortIds, tempDir, until, warnIfSkipped } from './helpers.js';
 
 warnIfSkipped('interop: acceptor vs QuickFIX');
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) {
-    try {
-      await c();
-    } catch {
-      // cleanup must not mask the test's own failure
-    }
-  }
-});
+const cleanups = cleanupsAfterEach();
 
 describe.skipIf(SKIP_INTEROP)('a QuickFIX initiator against our acceptor', () => {
   beforeAll(() => buildQuickfix(['qf-peer']), 180_000);
 
   it('1,000 orders across a cut connection: QuickFIX reconnects, resend both ways, nothing lost or doubled', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kfix-interop-b-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir(cleanups, 'kfix-interop-b-');
     const ours = new Tally();
     const sessionEvents: string[] = [];
     let logons = 0;

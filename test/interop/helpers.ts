@@ -1,9 +1,13 @@
 // Shared plumbing of the QuickFIX interop tests: the visible skip, polling with a deadline, and tallies of who
 // received which ClOrdID (and how often as new, how often as a PossDup resend).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { FIX44_DICT, QfProcess, quickfixAvailable } from '../at/qf-peer.js';
 import { repoRoot } from '../at/runner.js';
+import { CutProxy } from './cut-proxy.js';
 
 export const SKIP_INTEROP = !quickfixAvailable() || !existsSync(FIX44_DICT);
 
@@ -12,6 +16,40 @@ export function warnIfSkipped(name: string): void {
 }
 
 export { clock, journalSession, sendNewOrderSingle, answerNewOrderSingle } from './session-kit.js';
+
+export type Cleanup = () => Promise<void> | void;
+
+/** Cleanups registered during a test, run after it in reverse order; one that fails never masks the test's own failure. */
+export function cleanupsAfterEach(): Cleanup[] {
+  const cleanups: Cleanup[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch {
+        // cleanup must not mask the test's own failure
+      }
+    }
+  });
+  return cleanups;
+}
+
+/** A temporary directory removed after the test. */
+export function tempDir(cleanups: Cleanup[], prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A QuickFIX acceptor (SRV, expecting CLIENT, keeping its sequence numbers on logon) behind a CutProxy. */
+export async function quickfixAcceptorBehindProxy(cleanups: Cleanup[]): Promise<{ peer: QfProcess; proxy: CutProxy }> {
+  const peer = QfProcess.start('qf-peer', ['--role', 'acceptor', '--port', '0', '--sender', 'SRV', '--target', 'CLIENT', '--dict', FIX44_DICT, '--reset-on-logon', 'N', '--max-seconds', '90']);
+  cleanups.push(() => peer.stop());
+  const peerPort = Number((await peer.waitFor(/^READY (\d+)$/))[1]);
+  const proxy = await CutProxy.start(peerPort);
+  cleanups.push(() => proxy.close());
+  return { peer, proxy };
+}
 
 /** How often each ClOrdID arrived, as new and as PossDup resend. */
 export class Tally {

@@ -8,42 +8,27 @@
 //   cut: both sockets destroyed; the supervisor reconnects (no ResetSeqNumFlag), both sides resend
 //   C501..C1000 sent after the reconnect
 // Then: every ClOrdID arrived exactly once on each side; the resends, and only they, carry PossDupFlag=Y.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startInitiator, type InitiatorEvent, type InitiatorSupervisor } from '../../src/transport/index.js';
 import type { JournalStore } from '../../src/store/index.js';
-import { FIX44_DICT, QfProcess, buildQuickfix } from '../at/qf-peer.js';
-import { CutProxy } from './cut-proxy.js';
-import { SKIP_INTEROP, Tally, ids, journalSession, peerTally, sendNewOrderSingle, sortIds, tick, until, warnIfSkipped } from './helpers.js';
+import { buildQuickfix } from '../at/qf-peer.js';
+import {
+  SKIP_INTEROP, Tally, cleanupsAfterEach, ids, journalSession, peerTally, quickfixAcceptorBehindProxy, sendNewOrderSingle, sortIds, tempDir, tick, until,
+  warnIfSkipped,
+} from './helpers.js';
 
 warnIfSkipped('interop: initiator vs QuickFIX');
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) {
-    try {
-      await c();
-    } catch {
-      // cleanup must not mask the test's own failure
-    }
-  }
-});
+const cleanups = cleanupsAfterEach();
 
 describe.skipIf(SKIP_INTEROP)('our initiator against a QuickFIX acceptor', () => {
   beforeAll(() => buildQuickfix(['qf-peer']), 180_000);
 
   it('1,000 orders across a cut connection: reconnect, resend both ways, nothing lost or doubled', async () => {
-    const peer = QfProcess.start('qf-peer', ['--role', 'acceptor', '--port', '0', '--sender', 'SRV', '--target', 'CLIENT', '--dict', FIX44_DICT, '--reset-on-logon', 'N', '--max-seconds', '90']);
-    cleanups.push(() => peer.stop());
-    const peerPort = Number((await peer.waitFor(/^READY (\d+)$/))[1]);
-    const proxy = await CutProxy.start(peerPort);
-    cleanups.push(() => proxy.close());
+    const { peer, proxy } = await quickfixAcceptorBehindProxy(cleanups);
 
-    const dir = mkdtempSync(join(tmpdir(), 'kfix-interop-a-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir(cleanups, 'kfix-interop-a-');
     const ours = new Tally();
     const sessionEvents: string[] = [];
     const { session, store } = journalSession({

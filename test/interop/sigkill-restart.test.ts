@@ -8,29 +8,18 @@
 //          from the journal (PossDupFlag=Y), asks for the reports it missed (QuickFIX resends them with
 //          PossDupFlag=Y), sends 50 new orders, waits for their reports, logs out.
 // The QuickFIX peer must end with every order run 1 recorded as sent, each exactly once.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FIX44_DICT, QfProcess, buildQuickfix } from '../at/qf-peer.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { QfProcess, buildQuickfix } from '../at/qf-peer.js';
 import { repoRoot } from '../at/runner.js';
-import { CutProxy } from './cut-proxy.js';
-import { ChildLines, SKIP_INTEROP, ids, peerTally, until, warnIfSkipped } from './helpers.js';
+import { ChildLines, SKIP_INTEROP, cleanupsAfterEach, ids, peerTally, quickfixAcceptorBehindProxy, tempDir, until, warnIfSkipped } from './helpers.js';
 
 warnIfSkipped('interop: SIGKILL and restart');
 
 const FIXTURE = join(repoRoot(), 'test', 'interop', 'fixtures', 'kill-initiator.ts');
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) {
-    try {
-      await c();
-    } catch {
-      // cleanup must not mask the test's own failure
-    }
-  }
-});
+const cleanups = cleanupsAfterEach();
 
 /** ClOrdIDs of the NewOrderSingles QuickFIX received, in its order. */
 function peerOrders(peer: QfProcess): string[] {
@@ -57,13 +46,8 @@ describe.skipIf(SKIP_INTEROP)('SIGKILL and restart of our initiator against Quic
   beforeAll(() => buildQuickfix(['qf-peer']), 180_000);
 
   it('restarts from the journal, resumes sequence numbers and replays what the peer never got', async () => {
-    const peer = QfProcess.start('qf-peer', ['--role', 'acceptor', '--port', '0', '--sender', 'SRV', '--target', 'CLIENT', '--dict', FIX44_DICT, '--reset-on-logon', 'N', '--max-seconds', '90']);
-    cleanups.push(() => peer.stop());
-    const peerPort = Number((await peer.waitFor(/^READY (\d+)$/))[1]);
-    const proxy = await CutProxy.start(peerPort);
-    cleanups.push(() => proxy.close());
-    const dir = mkdtempSync(join(tmpdir(), 'kfix-interop-c-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { peer, proxy } = await quickfixAcceptorBehindProxy(cleanups);
+    const dir = tempDir(cleanups, 'kfix-interop-c-');
     const sentLog = join(dir, 'sent.log');
     const childArgs = (mode: 'burst' | 'resume', prefix: string, count: number) =>
       JSON.stringify({ port: proxy.port, dir: join(dir, 'journal'), sentLog, prefix, count, mode, maxSeconds: 45 });
