@@ -74,7 +74,9 @@ describe('while the session is down', () => {
       engine: { reconnectMs: 300 },
     });
     const engine = await rig.startEngine();
-    await until(() => engine.health().reconnects === 1, 'the engine to reconnect');
+    // reconnects is a shared-memory counter, visible at once; state arrives as a message from the worker
+    // a moment later, so wait for the reconnect to be reported as a whole.
+    await until(() => engine.health().reconnects === 1 && engine.health().state !== 'reconnecting', 'the engine to reconnect');
     expect(engine.health().state).toBe('running');
     expect(engine.health().errors.some((e) => !e.final && /reconnecting in \d+/.test(e.message))).toBe(true);
     expect(rig.log().rejects.some((r) => /^\d+ L engine:_NOT_LOGGED_ON:_session_disconnected,_reconnecting/.test(r))).toBe(true);
