@@ -85,6 +85,9 @@ describe.skipIf(SKIP_INTEROP)('our initiator against a QuickFIX acceptor', () =>
     proxy.cut();
     await until(() => events.filter((e) => e.kind === 'logged-on').length === 2, 'the reconnect', 15_000, diag);
     const reconnectMs = performance.now() - tCut;
+    // New orders wait for the replay of the black-holed ones: sent earlier, they race QuickFIX's
+    // ResendRequest, and QuickFIX then takes them from the replay (PossDup) instead of live.
+    await peer.waitFor(/^APP D \d+ C500 Y$/, 15_000);
     await sendRange(501, 1000);
 
     const all = ids('C', 1, 1000);
