@@ -109,7 +109,9 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
   const drain = (): void => {
     for (const r of rings) histograms.drainFrom(r);
   };
-  const mdStatus = { lastReject: null as string | null, lastDisconnect: null as string | null };
+  // What the worker reported by message. reconnects is counted here, not read from shared memory, so that
+  // health() shows it together with the state change the same message makes.
+  const reported = { lastReject: null as string | null, lastDisconnect: null as string | null, reconnects: 0 };
   const inlineStatus = new Map<string, { restarts: number; lastError: string | null; failed: boolean }>();
   for (const s of config.strategies) if (s.mode === 'inline') inlineStatus.set(s.name, { restarts: 0, lastError: null, failed: false });
 
@@ -144,6 +146,7 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
           clearTimeout(timer);
           settled = true;
           if (state === 'reconnecting') state = 'running';
+          if (m.reconnect) reported.reconnects++;
           resolve();
           break;
         case 'start-failed':
@@ -151,7 +154,7 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
           break;
         case 'disconnected':
           if (state !== 'running' && state !== 'reconnecting') break;
-          mdStatus.lastDisconnect = m.reason;
+          reported.lastDisconnect = m.reason;
           if (m.final) {
             state = 'disconnected';
             pushError({ source: 'session', message: m.reason.startsWith('disconnected') ? m.reason : `disconnected: ${m.reason}`, final: true, at: Date.now() });
@@ -175,7 +178,7 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
           break;
         case 'md-session':
           if (m.event === 'reject') {
-            mdStatus.lastReject = m.text;
+            reported.lastReject = m.text;
             pushError({ source: 'market-data', message: `market-data request rejected: ${m.text}`, final: false, at: Date.now() });
           } else if (m.event === 'disconnected' && state === 'running') {
             pushError({ source: 'market-data', message: `market-data session disconnected (reconnecting): ${m.text}`, final: false, at: Date.now() });
@@ -245,7 +248,7 @@ export async function startEngine(input: EngineConfig, options: EngineOptions = 
       if (id < 0 || id >= INTERVAL_NAMES.length) throw new RangeError(`hgrm: unknown stage ${stage} (one of ${INTERVAL_NAMES.join(', ')})`);
       return histograms.hgrm(id);
     },
-    health: () => health(config, memory, host, inlineStatus, state, errors, rings, startedAt, mdStatus),
+    health: () => health(config, memory, host, inlineStatus, state, errors, rings, startedAt, reported),
   };
 }
 
@@ -258,7 +261,7 @@ function health(
   errors: EngineError[],
   rings: LatencyRing[],
   startedAt: number,
-  status: { lastReject: string | null; lastDisconnect: string | null },
+  status: { lastReject: string | null; lastDisconnect: string | null; reconnects: number },
 ): EngineHealth {
   const counters = readCounters(memory.counters);
   const sessionState = SESSION_STATE_NAMES[counters.sessionState] ?? String(counters.sessionState);
@@ -285,7 +288,7 @@ function health(
     latencySamplesDropped: rings.reduce((n, r) => n + r.dropped(), 0),
     uptimeMs: performance.now() - startedAt,
     marketData: config.marketData === null ? null : mdHealth(counters, status.lastReject),
-    reconnects: counters.reconnects,
+    reconnects: status.reconnects,
     rollovers: counters.rollovers,
     notDelivered: counters.notDelivered,
     lastDisconnect: status.lastDisconnect,
