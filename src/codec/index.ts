@@ -10,5 +10,6 @@ export * from './time.js';
 export * from './message-view.js';
 export * from './framer.js';
 export * from './encoder.js';
+export * from './reframe.js';
 export { FixDictionary, getDictionary, FieldType, FIELD_TYPE_NAMES, UNKNOWN_FIELD } from './dictionary/index.js';
 export type { GroupDef, MessageDef, SectionDef, DictionaryOptions } from './dictionary/index.js';

@@ -1,8 +1,12 @@
 /**
- * Slow, obviously-correct FIX frame checker and builder for the fuzz oracles. Works on latin1
- * strings (one char per byte) with indexOf and regexes; shares no code with src/codec on purpose,
- * so a bug in the framer cannot hide behind the same bug here.
+ * Slow, obviously-correct FIX frame checker and builder for the fuzz oracles. The checker (checkFrame,
+ * checksumOf) works on latin1 strings (one char per byte) with indexOf and regexes and shares no code
+ * with src/codec on purpose, so a bug in the framer cannot hide behind the same bug here. The builders
+ * (frame, refix) only make inputs and use the codec's re-framing: whatever they build, checkFrame judges
+ * with its own BodyLength and CheckSum arithmetic.
  */
+import { frameBody, reframe } from '../../src/codec/index.js';
+
 
 export const SOH = '\x01';
 
@@ -82,24 +86,13 @@ export function checkFrame(bytes: Uint8Array, options: RefOptions = {}): RefFram
 
 /** Builds a frame from body text (`|` or SOH separated, no 8/9/10) with correct BodyLength and CheckSum. */
 export function frame(body: string, beginString = 'FIX.4.4'): Buffer {
-  let b = body.replace(/\|/g, SOH);
-  if (!b.endsWith(SOH)) b += SOH;
-  const text = `8=${beginString}${SOH}9=${b.length}${SOH}${b}`;
-  return Buffer.from(`${text}10=${String(checksumOf(text)).padStart(3, '0')}${SOH}`, 'latin1');
+  return frameBody(Buffer.from(beginString, 'latin1'), Buffer.from(body.replace(/\|/g, SOH), 'latin1'));
 }
 
 /**
  * Recomputes BodyLength and CheckSum of something shaped like a message (`8=...|` first); a missing
- * 9 or 10 is added, as the QuickFIX test runner does. Anything else comes back unchanged.
+ * 9 or 10 is added, as the QuickFIX test runner does. Anything else comes back unchanged (a copy).
  */
 export function refix(bytes: Uint8Array): Buffer {
-  const s = latin1(bytes);
-  const head = /^8=[^\x01]*\x01/.exec(s);
-  if (head === null) return Buffer.from(bytes);
-  let rest = s.slice(head[0].length).replace(/^9=[^\x01]*\x01/, '');
-  const trailer = /\x0110=[^\x01]*\x01?$/.exec(rest);
-  if (trailer !== null) rest = rest.slice(0, trailer.index + 1);
-  if (!rest.endsWith(SOH)) rest += SOH;
-  const text = `${head[0]}9=${rest.length}${SOH}${rest}`;
-  return Buffer.from(`${text}10=${String(checksumOf(text)).padStart(3, '0')}${SOH}`, 'latin1');
+  return reframe(bytes, { addMissing: true }) ?? Buffer.from(bytes);
 }
