@@ -4,7 +4,7 @@
  * raw data fields. Written from the main thread or a logging thread, never from the hot path.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { FixFramer, formatUtcTimestamp, getDictionary, type FramingError, type MessageView } from '../codec/index.js';
+import { FixFramer, formatUtcTimestamp, getDictionary, reframe, type FramingError, type MessageView } from '../codec/index.js';
 import type { WireTap } from '../transport/index.js';
 
 /** Tags whose values never appear in logs. */
@@ -17,31 +17,69 @@ export const MASKED_TAGS: ReadonlySet<number> = new Set([554, 96, 91, 89, 925]);
  */
 export function maskedFixLine(msg: Uint8Array): string {
   const text = Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength).toString('latin1');
-  const fields = text.split('\x01');
+  const fields = splitFields(text);
   let masked = false;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
-    const eq = f.indexOf('=');
-    if (eq > 0 && MASKED_TAGS.has(Number(f.slice(0, eq)))) {
-      fields[i] = `${f.slice(0, eq)}=****`;
-      masked = true;
+    if (f.tag < 0 || !MASKED_TAGS.has(f.tag)) continue;
+    f.value = '****';
+    f.raw = null;
+    masked = true;
+    // A DATA field's length travels in the field before it: it must describe the mask, not the secret.
+    const prev = fields[i - 1];
+    if (prev !== undefined && prev.tag > 0 && DATA_TAG_OF_LENGTH[prev.tag] === f.tag) {
+      prev.value = '4';
+      prev.raw = null;
     }
   }
-  if (masked) refix(fields);
-  return fields.join('|');
+  const joined = (sep: string): string => fields.map((f) => f.raw ?? `${f.tag}=${f.value}`).join(sep);
+  if (!masked) return joined('|');
+  // Only a complete frame is re-framed: a truncated or garbled message stays as it came.
+  const maskedMsg = Buffer.from(joined('\x01'), 'latin1');
+  return (reframe(maskedMsg) ?? maskedMsg).toString('latin1').replaceAll('\x01', '|');
 }
 
-/** New BodyLength and CheckSum for fields split on SOH (the last element is the empty string after the final SOH). */
-function refix(fields: string[]): void {
-  const cs = fields.length - 2;
-  if (cs < 3 || fields[fields.length - 1] !== '' || !fields[1]!.startsWith('9=') || !fields[cs]!.startsWith('10=')) return;
-  const body = `${fields.slice(2, cs).join('\x01')}\x01`;
-  fields[1] = `9=${body.length}`;
-  const head = `${fields[0]}\x01${fields[1]}\x01`;
-  let sum = 0;
-  for (let i = 0; i < head.length; i++) sum += head.charCodeAt(i);
-  for (let i = 0; i < body.length; i++) sum += body.charCodeAt(i);
-  fields[cs] = `10=${String(sum & 0xff).padStart(3, '0')}`;
+const DATA_TAG_OF_LENGTH = getDictionary({ kraken: true }).dataTagOfLength;
+
+interface Field {
+  /** -1: not a `tag=value` field. */
+  tag: number;
+  value: string;
+  /** The field's bytes as they came, or null once changed. */
+  raw: string | null;
+}
+
+/**
+ * Fields split at SOH, except that a DATA field (RawData, SecureData...) takes exactly the length its
+ * LENGTH field declared, SOH bytes included: split naively, the part after an SOH inside a secret would
+ * be logged as if it were another field.
+ */
+function splitFields(text: string): Field[] {
+  const out: Field[] = [];
+  let dataTag = 0;
+  let dataLen = -1;
+  let p = 0;
+  while (p <= text.length) {
+    const eq = text.indexOf('=', p);
+    let soh = text.indexOf('\x01', p);
+    if (soh < 0) soh = text.length;
+    const tag = eq > p && eq < soh ? Number(text.slice(p, eq)) : NaN;
+    if (!Number.isInteger(tag) || tag <= 0) {
+      out.push({ tag: -1, value: '', raw: text.slice(p, soh) });
+      dataTag = 0;
+      p = soh + 1;
+      continue;
+    }
+    let end = soh;
+    const dataEnd = eq + 1 + dataLen;
+    if (tag === dataTag && dataLen >= 0 && (dataEnd === text.length || text[dataEnd] === '\x01')) end = dataEnd;
+    out.push({ tag, value: text.slice(eq + 1, end), raw: text.slice(p, end) });
+    dataTag = tag < DATA_TAG_OF_LENGTH.length ? DATA_TAG_OF_LENGTH[tag]! : 0;
+    dataLen = dataTag !== 0 ? Number(text.slice(eq + 1, end)) : -1;
+    if (!Number.isInteger(dataLen)) dataLen = -1;
+    p = end + 1;
+  }
+  return out;
 }
 
 export class FixMessageLog {

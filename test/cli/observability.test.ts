@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FixMessageLog, maskedFixLine } from '../../src/cli/fix-log.js';
 import { Metrics } from '../../src/cli/metrics.js';
-import { FixFramer, getDictionary } from '../../src/codec/index.js';
+import { FixFramer, frameBody, getDictionary } from '../../src/codec/index.js';
 import { frame } from '../fuzz/reference.js';
 
 const logon = Buffer.from('8=FIX.4.4\x019=90\x0135=A\x0134=1\x0149=C\x0152=20261121-12:00:00.000\x0156=KRAKEN-TRD\x01553=APIKEY\x01554=SIGNATURE+SECRET==\x015025=1724512345678\x0110=000\x01', 'latin1');
@@ -27,6 +27,20 @@ describe('FIX message log', () => {
     framer.push(Buffer.from(line.replace(/\|/g, '\x01'), 'latin1'), { onMessage: (v) => got.push(v.getString(554)!), onError: (e) => errors.push(e.detail) });
     expect(errors).toEqual([]);
     expect(got).toEqual(['****']);
+  });
+
+  it('masks a RawData value whole, SOH bytes inside it included, and rewrites its RawDataLength', () => {
+    // 96 is a DATA field: its 13 bytes contain SOH, so splitting at SOH alone would log 'ret' and 'xyz=1'.
+    const body = Buffer.from('35=A\x0134=1\x0149=C\x0152=20261121-12:00:00.000\x0156=KRAKEN-TRD\x0195=13\x0196=top\x01ret\x01xyz=1\x01108=30\x01', 'latin1');
+    const line = maskedFixLine(frameBody(Buffer.from('FIX.4.4', 'latin1'), body));
+    expect(line).not.toMatch(/top|ret|xyz/);
+    expect(line).toContain('|95=4|96=****|108=30|');
+    const framer = new FixFramer(getDictionary({ kraken: true }));
+    const got: string[] = [];
+    const errors: string[] = [];
+    framer.push(Buffer.from(line.replace(/\|/g, '\x01'), 'latin1'), { onMessage: (v) => got.push(`${v.getString(96)} ${v.getInt(108)}`), onError: (e) => errors.push(e.detail) });
+    expect(errors).toEqual([]);
+    expect(got).toEqual(['**** 30']);
   });
 
   it('writes one masked message per line with direction and time', async () => {
