@@ -20,19 +20,18 @@
 //  checksum QuickFIX's own checksum routine (FieldBase metrics, as used by Message::checkSum)
 //           over the ER bytes up to its CheckSum field; verified against the ER's 10= value.
 //           It includes the field's string copy QuickFIX makes, which is how QuickFIX computes it.
+#include "peer-common.h"
+
 #include <quickfix/DataDictionary.h>
 #include <quickfix/Exceptions.h>
 #include <quickfix/Field.h>
 #include <quickfix/Message.h>
 #include <quickfix/fix44/NewOrderSingle.h>
 
-#include <chrono>
-#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace
@@ -40,41 +39,24 @@ namespace
 
 volatile long g_sink = 0;  // keeps results observable so the optimiser cannot drop the work
 
-double now()
-{
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-
 // Runs fn in batches until budget seconds have passed; returns iterations per second.
 template <typename Fn> double measure(double budget, Fn fn)
 {
   const int batch = 256;
-  double warmEnd = now() + 0.2;
-  while (now() < warmEnd)
+  double warmEnd = monotonicSeconds() + 0.2;
+  while (monotonicSeconds() < warmEnd)
     for (int i = 0; i < batch; ++i) fn();
   long iterations = 0;
-  double start = now();
+  double start = monotonicSeconds();
   double end = start + budget;
   double t = start;
   while (t < end)
   {
     for (int i = 0; i < batch; ++i) fn();
     iterations += batch;
-    t = now();
+    t = monotonicSeconds();
   }
   return (double)iterations / (t - start);
-}
-
-std::string defaultDictionaryPath()
-{
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return "../shared/spec/FIX44.xml";
-  buf[n] = '\0';
-  std::string dir(buf);
-  for (int i = 0; i < 3; ++i) dir = dir.substr(0, dir.rfind('/'));  // exe, build/quickfix, build
-  return dir + "/../shared/spec/FIX44.xml";
 }
 
 int fail(const std::string& why)

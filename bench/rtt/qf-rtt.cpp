@@ -25,18 +25,8 @@
 // The acceptor answers each NewOrderSingle with an ExecutionReport New, the same shape qf-peer uses.
 #include "peer-common.h"
 
-#include <quickfix/Application.h>
-#include <quickfix/Session.h>
-#include <quickfix/SessionSettings.h>
-#include <quickfix/SocketAcceptor.h>
-#include <quickfix/SocketInitiator.h>
-#include <quickfix/fix44/ExecutionReport.h>
-#include <quickfix/fix44/NewOrderSingle.h>
-
 #include <algorithm>
-#include <condition_variable>
 #include <cstdint>
-#include <memory>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -45,50 +35,22 @@
 namespace
 {
 
-std::mutex g_outMutex;
-
-void emitLine(const std::string& line)
-{
-  std::lock_guard<std::mutex> lock(g_outMutex);
-  std::fputs(line.c_str(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
-}
-
 typedef std::chrono::steady_clock Clock;
 
 int64_t nowNs() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
 
-struct Options
+struct Options : SessionOptions
 {
-  std::string role, host = "127.0.0.1", sender, target, dict = defaultDictionaryPath(), out;
-  long port = -1, count = 0, warmup = -1, window = 1, rate = 0, durationMs = 0, maxSeconds = 120;
+  // Every run starts afresh at MsgSeqNum 1: nothing here is worth recovering.
+  Options() { resetOnLogout = "Y"; resetOnDisconnect = "Y"; }
+  std::string out;
+  long count = 0, warmup = -1, window = 1, rate = 0, durationMs = 0, maxSeconds = 120;
 };
 
-class RttApplication : public FIX::Application
+class RttApplication : public SessionPeerApplication
 {
 public:
-  explicit RttApplication(const Options& o) : m_o(o) {}
-
-  void onCreate(const FIX::SessionID&) override {}
-  void onLogon(const FIX::SessionID&) override
-  {
-    emitLine("LOGON");
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_loggedOn = true;
-    m_cond.notify_all();
-  }
-  void onLogout(const FIX::SessionID&) override
-  {
-    emitLine("LOGOUT");
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_loggedOn = false;
-    m_cond.notify_all();
-  }
-  void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
-  void toApp(FIX::Message&, const FIX::SessionID&) throw(FIX::DoNotSend) override {}
-  void fromAdmin(const FIX::Message&, const FIX::SessionID&)
-    throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override {}
+  explicit RttApplication(const Options& o) : SessionPeerApplication(std::chrono::milliseconds(50)), m_o(o) {}
 
   void fromApp(const FIX::Message& message, const FIX::SessionID& sessionID)
     throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue,
@@ -98,14 +60,6 @@ public:
     if (type == FIX::MsgType_NewOrderSingle) acknowledge(message, sessionID);
     else if (type == FIX::MsgType_ExecutionReport) onExecutionReport(message);
     else throw FIX::UnsupportedMessageType();
-  }
-
-  bool waitLoggedOn(double deadline)
-  {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    while (!m_loggedOn && !g_stopRequested && monotonicSeconds() < deadline)
-      m_cond.wait_for(lock, std::chrono::milliseconds(50));
-    return m_loggedOn;
   }
 
   // Closed loop: sends the first window; the rest go out from the session thread as
@@ -141,13 +95,7 @@ public:
     if (m_pacer.joinable()) m_pacer.join();
   }
 
-  bool waitDone(double deadline)
-  {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    while (!m_done && !g_stopRequested && monotonicSeconds() < deadline)
-      m_cond.wait_for(lock, std::chrono::milliseconds(50));
-    return m_done;
-  }
+  bool waitDone(double deadline) { return waitFor(m_done, deadline); }
 
   const std::vector<int64_t>& samples() const { return m_samples; }
   int64_t measuredElapsedNs() const { return m_measuredEndNs - m_measuredStartNs; }
@@ -185,11 +133,7 @@ private:
 
   void sendOrder(long id)
   {
-    FIX44::NewOrderSingle order(FIX::ClOrdID(std::to_string(id)), FIX::Side(FIX::Side_BUY),
-                                FIX::TransactTime(FIX::UtcTimeStamp(), 3), FIX::OrdType(FIX::OrdType_LIMIT));
-    order.set(FIX::Symbol("XBT/USD"));
-    order.set(FIX::OrderQty(1));
-    order.set(FIX::Price(100.5));
+    FIX44::NewOrderSingle order = limitBuyOrder(std::to_string(id), "XBT/USD");
     int64_t t = nowNs();
     if (id == m_warmup + 1)
     {
@@ -217,9 +161,7 @@ private:
     if (m_acked.load() >= m_total.load())
     {
       m_measuredEndNs = now;
-      std::lock_guard<std::mutex> lock(m_mutex);
-      m_done = true;
-      m_cond.notify_all();
+      setAndNotify(m_done, true);
       return;
     }
     if (m_intervalNs > 0)
@@ -233,27 +175,12 @@ private:
 
   void acknowledge(const FIX::Message& order, const FIX::SessionID& sessionID)
   {
-    long id = ++m_execIDs;
-    FIX::OrderQty orderQty(0);
-    order.getFieldIfSet(orderQty);
-    FIX::Side side;
-    order.getField(side);
-    FIX44::ExecutionReport report(FIX::OrderID("O" + std::to_string(id)), FIX::ExecID("E" + std::to_string(id)),
-                                  FIX::ExecType(FIX::ExecType_NEW), FIX::OrdStatus(FIX::OrdStatus_NEW), side,
-                                  FIX::LeavesQty(orderQty.getValue()), FIX::CumQty(0), FIX::AvgPx(0));
-    if (order.isSetField(FIX::FIELD::ClOrdID)) report.setField(FIX::ClOrdID(order.getField(FIX::FIELD::ClOrdID)));
-    if (order.isSetField(FIX::FIELD::Symbol)) report.setField(FIX::Symbol(order.getField(FIX::FIELD::Symbol)));
-    report.setField(orderQty);
-    if (order.isSetField(FIX::FIELD::OrdType)) report.setField(FIX::FIELD::OrdType, order.getField(FIX::FIELD::OrdType));
-    if (order.isSetField(FIX::FIELD::Price)) report.setField(FIX::FIELD::Price, order.getField(FIX::FIELD::Price));
-    report.setField(FIX::TransactTime(FIX::UtcTimeStamp(), 3));
+    FIX44::ExecutionReport report = executionReportNew(order, ++m_execIDs);
     FIX::Session::sendToTarget(report, sessionID);
   }
 
   const Options& m_o;
-  std::mutex m_mutex;
-  std::condition_variable m_cond;
-  bool m_loggedOn = false, m_done = false;
+  bool m_done = false;
   long m_execIDs = 0;
   // initiator state: touched by the session thread once started
   FIX::SessionID m_session;
@@ -280,13 +207,8 @@ bool parseArgs(int argc, char** argv, Options& o)
     std::string a = argv[i];
     if (i + 1 >= argc) return false;
     const char* v = argv[++i];
-    if (a == "--role") o.role = v;
-    else if (a == "--port") o.port = parseCount(a.c_str(), v);
-    else if (a == "--host") o.host = v;
-    else if (a == "--sender") o.sender = v;
-    else if (a == "--target") o.target = v;
-    else if (a == "--dict") o.dict = v;
-    else if (a == "--out") o.out = v;
+    if (parseSessionFlag(a, v, o)) continue;
+    if (a == "--out") o.out = v;
     else if (a == "--count") o.count = parseCount(a.c_str(), v);
     else if (a == "--warmup") o.warmup = parseCount(a.c_str(), v);
     else if (a == "--window") o.window = parseCount(a.c_str(), v);
@@ -295,25 +217,17 @@ bool parseArgs(int argc, char** argv, Options& o)
     else if (a == "--max-seconds") o.maxSeconds = parseCount(a.c_str(), v);
     else return false;
   }
-  if (o.role != "acceptor" && o.role != "initiator") return false;
-  if (o.port < 0 || o.port > 65535) return false;
+  if (!sessionRoleAndPortValid(o)) return false;
   if (o.sender.empty()) o.sender = o.role == "initiator" ? "QFRTT-I" : "QFRTT-A";
   if (o.target.empty()) o.target = o.role == "initiator" ? "QFRTT-A" : "QFRTT-I";
-  if (o.role == "initiator" && (o.port == 0 || o.count <= 0 || o.window <= 0)) return false;
+  if (o.role == "initiator" && (o.count <= 0 || o.window <= 0)) return false;
   return true;
 }
 
 std::string settingsText(const Options& o)
 {
   std::ostringstream cfg;
-  cfg << "[DEFAULT]\nConnectionType=" << o.role << "\nBeginString=FIX.4.4\n"
-      << "SenderCompID=" << o.sender << "\nTargetCompID=" << o.target << "\n"
-      << "StartTime=00:00:00\nEndTime=00:00:00\nHeartBtInt=30\n"
-      << "UseDataDictionary=Y\nDataDictionary=" << o.dict << "\n"
-      << "ResetOnLogon=Y\nResetOnLogout=Y\nResetOnDisconnect=Y\n"
-      << "SocketNodelay=Y\nReconnectInterval=1\n";
-  if (o.role == "acceptor") cfg << "SocketAcceptPort=" << o.port << "\nSocketReuseAddress=Y\n";
-  else cfg << "SocketConnectHost=" << o.host << "\nSocketConnectPort=" << o.port << "\n";
+  writeSessionDefaults(cfg, o);
   cfg << "[SESSION]\n";
   return cfg.str();
 }
@@ -338,73 +252,49 @@ std::string resultJson(const Options& o, long warmup, const std::vector<int64_t>
   return j.str();
 }
 
+// Initiator: warm-up and measured round trips, then one RESULT line; returns the exit code.
+int runRoundTrips(RttApplication& app, const Options& o, double deadline)
+{
+  long warmup = warmupOrDefault(o.warmup, o.count);
+  if (!app.waitLoggedOn(deadline)) { emitLine("ERROR no logon before deadline"); return 1; }
+  app.start(sessionIDOf(o), warmup, o.count);
+  bool done = app.waitDone(deadline);
+  app.finish();
+  if (!done) { emitLine("ERROR round trips did not finish before deadline"); return 1; }
+  int rc = 0;
+  if (!o.out.empty() && !writeSamples(o.out, app.samples()))
+  {
+    emitLine("ERROR cannot write %s", o.out.c_str());
+    rc = 1;
+  }
+  emitLine("RESULT %s", resultJson(o, warmup, app.samples(), app.measuredElapsedNs()).c_str());
+  return rc;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
   Options o;
-  if (!parseArgs(argc, argv, o)) { usage(); return 2; }
-  if (!fileReadable(o.dict))
-  {
-    std::fprintf(stderr, "error: dictionary not readable: %s (pass --dict)\n", o.dict.c_str());
-    return 2;
-  }
-  installStopSignals();
+  if (!prepareToRun(parseArgs(argc, argv, o), usage, o.dict)) return 2;
   try
   {
-    std::istringstream cfg(settingsText(o));
-    FIX::SessionSettings settings(cfg);
+    FIX::SessionSettings settings = sessionSettingsFromText(settingsText(o));
     RttApplication app(o);
     FIX::MemoryStoreFactory store;
-    const double deadline = monotonicSeconds() + (double)o.maxSeconds;
+    const double deadline = deadlineAfter(o.maxSeconds);
+    SocketEndpoint endpoint(o.role, app, store, settings, nullptr);
     int rc = 0;
-    if (o.role == "acceptor")
-    {
-      FIX::SocketAcceptor acceptor(app, store, settings);
-      acceptor.start();
-      emitLine("READY " + std::to_string(boundPort()));
-      // Lives until stdin closes, a signal, or the deadline: the driver owns its lifetime.
-      char buf[256];
-      while (!g_stopRequested && monotonicSeconds() < deadline)
-      {
-        pollfd pfd = {STDIN_FILENO, POLLIN, 0};
-        if (poll(&pfd, 1, 100) > 0 && read(STDIN_FILENO, buf, sizeof buf) <= 0) break;
-      }
-      acceptor.stop();
-    }
-    else
-    {
-      FIX::SocketInitiator initiator(app, store, settings);
-      initiator.start();
-      emitLine("READY 0");
-      long warmup = o.warmup >= 0 ? o.warmup : std::min<long>(1000, o.count / 10);
-      const FIX::SessionID sessionID(FIX::BeginString("FIX.4.4"), FIX::SenderCompID(o.sender),
-                                     FIX::TargetCompID(o.target));
-      if (!app.waitLoggedOn(deadline)) { emitLine("ERROR no logon before deadline"); rc = 1; }
-      else
-      {
-        app.start(sessionID, warmup, o.count);
-        bool done = app.waitDone(deadline);
-        app.finish();
-        if (!done) { emitLine("ERROR round trips did not finish before deadline"); rc = 1; }
-        else
-        {
-          if (!o.out.empty() && !writeSamples(o.out, app.samples()))
-          {
-            emitLine("ERROR cannot write " + o.out);
-            rc = 1;
-          }
-          emitLine("RESULT " + resultJson(o, warmup, app.samples(), app.measuredElapsedNs()));
-        }
-      }
-      initiator.stop();
-    }
+    // The acceptor lives until stdin closes, a signal, or the deadline: the driver owns its lifetime.
+    if (o.role == "acceptor") waitForStop(deadline, true);
+    else rc = runRoundTrips(app, o, deadline);
+    endpoint.stop();
     emitLine("BYE");
     return rc;
   }
   catch (const std::exception& e)
   {
-    emitLine(std::string("ERROR ") + e.what());
+    emitLine("ERROR %s", e.what());
     return 1;
   }
 }

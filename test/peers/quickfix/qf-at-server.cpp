@@ -38,20 +38,14 @@ namespace
 //                  silently dropped (19a/19b). The seen set is cleared on logout.
 //  SecurityDefinition (d), Email (C)  echoed back.
 //  anything else   UnsupportedMessageType -> QuickFIX answers BusinessMessageReject 380=3.
-class AtApplication : public FIX::Application
+class AtApplication : public FIX::NullApplication
 {
 public:
-  void onCreate(const FIX::SessionID&) override {}
-  void onLogon(const FIX::SessionID&) override {}
   void onLogout(const FIX::SessionID&) override
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_orderIDs.clear();
   }
-  void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
-  void toApp(FIX::Message&, const FIX::SessionID&) throw(FIX::DoNotSend) override {}
-  void fromAdmin(const FIX::Message&, const FIX::SessionID&)
-    throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override {}
 
   void fromApp(const FIX::Message& message, const FIX::SessionID& sessionID)
     throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue,
@@ -141,18 +135,11 @@ int main(int argc, char** argv)
     else if (a == "--log") log = true;
     else { usage(); return 2; }
   }
-  if (port < 0 || port > 65535) { usage(); return 2; }
-  if (!fileReadable(dict))
-  {
-    std::fprintf(stderr, "error: dictionary not readable: %s (pass --dict)\n", dict.c_str());
-    return 2;
-  }
-  installStopSignals();
+  if (!prepareToRun(port >= 0 && port <= 65535, usage, dict)) return 2;
 
   try
   {
-    std::istringstream cfg(settingsText((int)port, dict));
-    FIX::SessionSettings settings(cfg);
+    FIX::SessionSettings settings = sessionSettingsFromText(settingsText((int)port, dict));
     AtApplication application;
     FIX::MemoryStoreFactory storeFactory;
     FIX::ScreenLogFactory logFactory(log, log, log);
@@ -160,21 +147,8 @@ int main(int argc, char** argv)
       log ? new FIX::SocketAcceptor(application, storeFactory, settings, logFactory)
           : new FIX::SocketAcceptor(application, storeFactory, settings));
     acceptor->start();
-    std::printf("READY %d\n", boundPort());
-    std::fflush(stdout);
-
-    double deadline = monotonicSeconds() + (double)maxSeconds;
-    while (!g_stopRequested && monotonicSeconds() < deadline)
-    {
-      pollfd pfd = {STDIN_FILENO, POLLIN, 0};
-      int n = poll(watchStdin ? &pfd : nullptr, watchStdin ? 1 : 0, 100);
-      if (n > 0 && watchStdin)
-      {
-        char buf[256];
-        ssize_t r = read(STDIN_FILENO, buf, sizeof buf);
-        if (r <= 0) break;  // stdin closed: our parent went away
-      }
-    }
+    emitLine("READY %d", boundPort());
+    waitForStop(deadlineAfter(maxSeconds), watchStdin);
     acceptor->stop(true);
   }
   catch (const std::exception& e)

@@ -36,20 +36,10 @@
 // stdin commands: `send N`, `logout`, `status`, `quit` (EOF = quit).
 #include "peer-common.h"
 
-#include <quickfix/Application.h>
 #include <quickfix/FileLog.h>
 #include <quickfix/FileStore.h>
-#include <quickfix/Log.h>
-#include <quickfix/Session.h>
-#include <quickfix/SessionSettings.h>
-#include <quickfix/SocketAcceptor.h>
-#include <quickfix/SocketInitiator.h>
-#include <quickfix/fix44/ExecutionReport.h>
-#include <quickfix/fix44/NewOrderSingle.h>
 
 #include <algorithm>
-#include <condition_variable>
-#include <cstdarg>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -58,70 +48,40 @@
 namespace
 {
 
-std::mutex g_outMutex;
-
-void emit(const char* fmt, ...)
-{
-  std::lock_guard<std::mutex> lock(g_outMutex);
-  va_list ap;
-  va_start(ap, fmt);
-  std::vfprintf(stdout, fmt, ap);
-  va_end(ap);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
-}
-
 std::string fieldOr(const FIX::FieldMap& map, int tag, const char* fallback)
 {
   return map.isSetField(tag) ? map.getField(tag) : std::string(fallback);
 }
 
-struct Options
+struct Options : SessionOptions
 {
-  std::string role, host = "127.0.0.1", sender, target, dict = defaultDictionaryPath();
   std::string store = "memory", log, symbol = "XBT/USD";
-  std::string resetOnLogon = "Y", resetOnLogout = "N", resetOnDisconnect = "N";
-  long port = -1, heartbeat = 30, maxSeconds = 600, pingpong = 0, warmup = -1;
+  long maxSeconds = 600, pingpong = 0, warmup = -1;
   bool watchStdin = true;
   std::vector<std::string> extraSettings;
   std::vector<std::pair<int, std::string>> logonFields;
 };
 
-class PeerApplication : public FIX::Application
+class PeerApplication : public SessionPeerApplication
 {
 public:
-  PeerApplication(const Options& options) : m_options(options) {}
+  explicit PeerApplication(const Options& options)
+    : SessionPeerApplication(std::chrono::milliseconds(100)), m_options(options) {}
 
-  void onCreate(const FIX::SessionID&) override {}
-  void onLogon(const FIX::SessionID&) override
-  {
-    emit("LOGON");
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_loggedOn = true;
-    m_cond.notify_all();
-  }
-  void onLogout(const FIX::SessionID&) override
-  {
-    emit("LOGOUT");
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_loggedOn = false;
-    m_cond.notify_all();
-  }
   void toAdmin(FIX::Message& message, const FIX::SessionID&) override
   {
     const std::string type = message.getHeader().getField(FIX::FIELD::MsgType);
     if (type == FIX::MsgType_Logon)
       for (const auto& f : m_options.logonFields) message.setField(f.first, f.second);
-    emit("ADMIN_OUT %s %s %s", type.c_str(), fieldOr(message.getHeader(), FIX::FIELD::MsgSeqNum, "-").c_str(),
-         fieldOr(message, FIX::FIELD::Text, "-").c_str());
+    emitLine("ADMIN_OUT %s %s %s", type.c_str(), fieldOr(message.getHeader(), FIX::FIELD::MsgSeqNum, "-").c_str(),
+             fieldOr(message, FIX::FIELD::Text, "-").c_str());
   }
-  void toApp(FIX::Message&, const FIX::SessionID&) throw(FIX::DoNotSend) override {}
   void fromAdmin(const FIX::Message& message, const FIX::SessionID&)
     throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override
   {
-    emit("ADMIN_IN %s %s %s", message.getHeader().getField(FIX::FIELD::MsgType).c_str(),
-         fieldOr(message.getHeader(), FIX::FIELD::MsgSeqNum, "-").c_str(),
-         fieldOr(message, FIX::FIELD::Text, "-").c_str());
+    emitLine("ADMIN_IN %s %s %s", message.getHeader().getField(FIX::FIELD::MsgType).c_str(),
+             fieldOr(message.getHeader(), FIX::FIELD::MsgSeqNum, "-").c_str(),
+             fieldOr(message, FIX::FIELD::Text, "-").c_str());
   }
 
   void fromApp(const FIX::Message& message, const FIX::SessionID& sessionID)
@@ -130,9 +90,9 @@ public:
   {
     const std::string type = message.getHeader().getField(FIX::FIELD::MsgType);
     if (m_options.pingpong == 0)
-      emit("APP %s %s %s %s", type.c_str(), message.getHeader().getField(FIX::FIELD::MsgSeqNum).c_str(),
-           fieldOr(message, FIX::FIELD::ClOrdID, "-").c_str(),
-           fieldOr(message.getHeader(), FIX::FIELD::PossDupFlag, "N").c_str());
+      emitLine("APP %s %s %s %s", type.c_str(), message.getHeader().getField(FIX::FIELD::MsgSeqNum).c_str(),
+               fieldOr(message, FIX::FIELD::ClOrdID, "-").c_str(),
+               fieldOr(message.getHeader(), FIX::FIELD::PossDupFlag, "N").c_str());
     if (type == FIX::MsgType_NewOrderSingle)
       acknowledge(message, sessionID);
     else if (type == FIX::MsgType_ExecutionReport)
@@ -151,14 +111,6 @@ public:
     return true;
   }
 
-  bool waitLoggedOn(double deadline)
-  {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    while (!m_loggedOn && !g_stopRequested && monotonicSeconds() < deadline)
-      m_cond.wait_for(lock, std::chrono::milliseconds(100));
-    return m_loggedOn;
-  }
-
   // Ping-pong: the next order goes out from the callback thread that received the ER, so the
   // measured round trip has no thread hand-off on our side.
   void startPingPong(const FIX::SessionID& sessionID, long total)
@@ -170,13 +122,7 @@ public:
     sendOneOrder(sessionID);
   }
 
-  bool waitPingPongDone(double deadline)
-  {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    while (!m_pingDone && !g_stopRequested && monotonicSeconds() < deadline)
-      m_cond.wait_for(lock, std::chrono::milliseconds(100));
-    return m_pingDone;
-  }
+  bool waitPingPongDone(double deadline) { return waitFor(m_pingDone, deadline); }
 
   const std::vector<long>& roundTrips() const { return m_rttNanos; }
 
@@ -188,18 +134,14 @@ private:
       std::lock_guard<std::mutex> lock(m_mutex);
       id = ++m_ordersSent;
     }
-    FIX44::NewOrderSingle order(FIX::ClOrdID("QF" + std::to_string(id)), FIX::Side(FIX::Side_BUY),
-                                FIX::TransactTime(FIX::UtcTimeStamp(), 3), FIX::OrdType(FIX::OrdType_LIMIT));
-    order.set(FIX::Symbol(m_options.symbol));
-    order.set(FIX::OrderQty(1));
-    order.set(FIX::Price(100.5));
+    FIX44::NewOrderSingle order = limitBuyOrder("QF" + std::to_string(id), m_options.symbol);
     try
     {
       return FIX::Session::sendToTarget(order, sessionID);
     }
     catch (const FIX::SessionNotFound&)
     {
-      emit("ERROR session not found: %s", sessionID.toString().c_str());
+      emitLine("ERROR session not found: %s", sessionID.toString().c_str());
       return false;
     }
   }
@@ -211,19 +153,7 @@ private:
       std::lock_guard<std::mutex> lock(m_mutex);
       id = ++m_execIDs;
     }
-    FIX::OrderQty orderQty(0);
-    order.getFieldIfSet(orderQty);
-    FIX::Side side;
-    order.getField(side);
-    FIX44::ExecutionReport report(FIX::OrderID("O" + std::to_string(id)), FIX::ExecID("E" + std::to_string(id)),
-                                  FIX::ExecType(FIX::ExecType_NEW), FIX::OrdStatus(FIX::OrdStatus_NEW), side,
-                                  FIX::LeavesQty(orderQty.getValue()), FIX::CumQty(0), FIX::AvgPx(0));
-    if (order.isSetField(FIX::FIELD::ClOrdID)) report.setField(FIX::ClOrdID(order.getField(FIX::FIELD::ClOrdID)));
-    if (order.isSetField(FIX::FIELD::Symbol)) report.setField(FIX::Symbol(order.getField(FIX::FIELD::Symbol)));
-    report.setField(orderQty);
-    if (order.isSetField(FIX::FIELD::OrdType)) report.setField(FIX::FIELD::OrdType, order.getField(FIX::FIELD::OrdType));
-    if (order.isSetField(FIX::FIELD::Price)) report.setField(FIX::FIELD::Price, order.getField(FIX::FIELD::Price));
-    report.setField(FIX::TransactTime(FIX::UtcTimeStamp(), 3));
+    FIX44::ExecutionReport report = executionReportNew(order, id);
     FIX::Session::sendToTarget(report, sessionID);
   }
 
@@ -239,9 +169,7 @@ private:
         sendOneOrder(m_pingSession);
         return;
       }
-      std::lock_guard<std::mutex> lock(m_mutex);
-      m_pingDone = true;
-      m_cond.notify_all();
+      setAndNotify(m_pingDone, true);
       return;
     }
     long received, sent;
@@ -250,13 +178,10 @@ private:
       received = ++m_reportsReceived;
       sent = m_ordersSent;
     }
-    if (received == sent) emit("ALL_ACKED %ld", received);
+    if (received == sent) emitLine("ALL_ACKED %ld", received);
   }
 
   const Options& m_options;
-  std::mutex m_mutex;
-  std::condition_variable m_cond;
-  bool m_loggedOn = false;
   long m_ordersSent = 0, m_reportsReceived = 0, m_execIDs = 0;
   // ping-pong state: touched only by the session thread once started
   FIX::SessionID m_pingSession;
@@ -283,13 +208,8 @@ bool parseArgs(int argc, char** argv, Options& o)
     if (a == "--no-stdin") { o.watchStdin = false; continue; }
     if (i + 1 >= argc) return false;
     const char* v = argv[++i];
-    if (a == "--role") o.role = v;
-    else if (a == "--port") o.port = parseCount(a.c_str(), v);
-    else if (a == "--host") o.host = v;
-    else if (a == "--sender") o.sender = v;
-    else if (a == "--target") o.target = v;
-    else if (a == "--dict") o.dict = v;
-    else if (a == "--store") o.store = v;
+    if (parseSessionFlag(a, v, o)) continue;
+    if (a == "--store") o.store = v;
     else if (a == "--heartbeat") o.heartbeat = parseCount(a.c_str(), v);
     else if (a == "--reset-on-logon") o.resetOnLogon = v;
     else if (a == "--reset-on-logout") o.resetOnLogout = v;
@@ -309,9 +229,7 @@ bool parseArgs(int argc, char** argv, Options& o)
     }
     else return false;
   }
-  if (o.role != "acceptor" && o.role != "initiator") return false;
-  if (o.sender.empty() || o.target.empty() || o.port < 0 || o.port > 65535) return false;
-  if (o.role == "initiator" && o.port == 0) return false;
+  if (!sessionRoleAndPortValid(o) || o.sender.empty() || o.target.empty()) return false;
   if (o.pingpong > 0 && o.role != "initiator") return false;
   return true;
 }
@@ -319,22 +237,7 @@ bool parseArgs(int argc, char** argv, Options& o)
 std::string settingsText(const Options& o)
 {
   std::ostringstream cfg;
-  cfg << "[DEFAULT]\n"
-      << "ConnectionType=" << o.role << "\n"
-      << "BeginString=FIX.4.4\n"
-      << "SenderCompID=" << o.sender << "\n"
-      << "TargetCompID=" << o.target << "\n"
-      << "StartTime=00:00:00\nEndTime=00:00:00\n"
-      << "HeartBtInt=" << o.heartbeat << "\n"
-      << "UseDataDictionary=Y\n"
-      << "DataDictionary=" << o.dict << "\n"
-      << "ResetOnLogon=" << o.resetOnLogon << "\n"
-      << "ResetOnLogout=" << o.resetOnLogout << "\n"
-      << "ResetOnDisconnect=" << o.resetOnDisconnect << "\n"
-      << "SocketNodelay=Y\n"
-      << "ReconnectInterval=1\n";
-  if (o.role == "acceptor") cfg << "SocketAcceptPort=" << o.port << "\nSocketReuseAddress=Y\n";
-  else cfg << "SocketConnectHost=" << o.host << "\nSocketConnectPort=" << o.port << "\n";
+  writeSessionDefaults(cfg, o);
   if (o.store != "memory") cfg << "FileStorePath=" << o.store << "\n";
   if (!o.log.empty() && o.log != "screen") cfg << "FileLogPath=" << o.log << "\n";
   for (const auto& s : o.extraSettings) cfg << s << "\n";
@@ -345,14 +248,14 @@ std::string settingsText(const Options& o)
 void printPingPong(const std::vector<long>& rtt, long warmup)
 {
   std::vector<long> v(rtt.begin() + std::min<long>(warmup, (long)rtt.size()), rtt.end());
-  if (v.empty()) { emit("ERROR no measured round trips"); return; }
+  if (v.empty()) { emitLine("ERROR no measured round trips"); return; }
   std::sort(v.begin(), v.end());
   auto pct = [&](double p) { return (double)v[(size_t)(p * (double)(v.size() - 1))] / 1000.0; };
   double sum = 0;
   for (long x : v) sum += (double)x;
-  emit("{\"quickfix_rtt_count\":%zu,\"quickfix_rtt_p50_us\":%.1f,\"quickfix_rtt_p99_us\":%.1f,"
-       "\"quickfix_rtt_mean_us\":%.1f,\"quickfix_rtt_max_us\":%.1f}",
-       v.size(), pct(0.50), pct(0.99), sum / (double)v.size() / 1000.0, (double)v.back() / 1000.0);
+  emitLine("{\"quickfix_rtt_count\":%zu,\"quickfix_rtt_p50_us\":%.1f,\"quickfix_rtt_p99_us\":%.1f,"
+           "\"quickfix_rtt_mean_us\":%.1f,\"quickfix_rtt_max_us\":%.1f}",
+           v.size(), pct(0.50), pct(0.99), sum / (double)v.size() / 1000.0, (double)v.back() / 1000.0);
 }
 
 // Reads complete lines from stdin without blocking past `timeoutMs`. Returns false on EOF.
@@ -373,23 +276,62 @@ bool pollCommands(std::string& pending, std::vector<std::string>& lines, int tim
   return true;
 }
 
+// Ping-pong mode: one JSON line of round-trip figures; returns the exit code.
+int runPingPong(PeerApplication& app, const Options& o, const FIX::SessionID& sessionID, double deadline)
+{
+  long warmup = warmupOrDefault(o.warmup, o.pingpong);
+  if (!app.waitLoggedOn(deadline)) { emitLine("ERROR no logon before deadline"); return 1; }
+  app.startPingPong(sessionID, o.pingpong + warmup);
+  if (!app.waitPingPongDone(deadline)) { emitLine("ERROR ping-pong did not finish before deadline"); return 1; }
+  printPingPong(app.roundTrips(), warmup);
+  return 0;
+}
+
+// Command mode: obeys stdin commands until `quit`, EOF, a stop signal or the deadline.
+void runCommands(PeerApplication& app, const FIX::SessionID& sessionID, double deadline)
+{
+  std::string pending;
+  std::vector<std::string> lines;
+  bool quit = false;
+  while (!quit && !g_stopRequested && monotonicSeconds() < deadline)
+  {
+    if (!pollCommands(pending, lines, 100)) break;
+    for (const std::string& line : lines)
+    {
+      std::istringstream words(line);
+      std::string cmd;
+      words >> cmd;
+      if (cmd.empty()) continue;
+      if (cmd == "quit") { quit = true; break; }
+      FIX::Session* session = FIX::Session::lookupSession(sessionID);
+      if (session == nullptr) { emitLine("ERROR session not found"); continue; }
+      if (cmd == "send")
+      {
+        long n = -1;
+        if (!(words >> n) || n < 0) { emitLine("ERROR usage: send N"); continue; }
+        if (!session->isLoggedOn()) { emitLine("ERROR not logged on"); continue; }
+        if (app.sendOrders(sessionID, n)) emitLine("SENT %ld", n);
+      }
+      else if (cmd == "logout") session->logout();
+      else if (cmd == "status")
+        emitLine("STATUS %s %d %d", session->isLoggedOn() ? "Y" : "N", session->getExpectedSenderNum(),
+                 session->getExpectedTargetNum());
+      else emitLine("ERROR unknown command: %s", cmd.c_str());
+    }
+    lines.clear();
+  }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
   Options o;
-  if (!parseArgs(argc, argv, o)) { usage(); return 2; }
-  if (!fileReadable(o.dict))
-  {
-    std::fprintf(stderr, "error: dictionary not readable: %s (pass --dict)\n", o.dict.c_str());
-    return 2;
-  }
-  installStopSignals();
+  if (!prepareToRun(parseArgs(argc, argv, o), usage, o.dict)) return 2;
 
   try
   {
-    std::istringstream cfg(settingsText(o));
-    FIX::SessionSettings settings(cfg);
+    FIX::SessionSettings settings = sessionSettingsFromText(settingsText(o));
     PeerApplication app(o);
     std::unique_ptr<FIX::MessageStoreFactory> store;
     if (o.store == "memory") store.reset(new FIX::MemoryStoreFactory());
@@ -398,82 +340,21 @@ int main(int argc, char** argv)
     if (o.log == "screen") logFactory.reset(new FIX::ScreenLogFactory(true, true, true));
     else if (!o.log.empty()) logFactory.reset(new FIX::FileLogFactory(settings));
 
-    std::unique_ptr<FIX::Acceptor> acceptor;
-    std::unique_ptr<FIX::Initiator> initiator;
-    if (o.role == "acceptor")
-    {
-      acceptor.reset(logFactory ? new FIX::SocketAcceptor(app, *store, settings, *logFactory)
-                                : new FIX::SocketAcceptor(app, *store, settings));
-      acceptor->start();
-      emit("READY %d", boundPort());
-    }
-    else
-    {
-      initiator.reset(logFactory ? new FIX::SocketInitiator(app, *store, settings, *logFactory)
-                                 : new FIX::SocketInitiator(app, *store, settings));
-      initiator->start();
-      emit("READY 0");
-    }
-
-    const FIX::SessionID sessionID(FIX::BeginString("FIX.4.4"), FIX::SenderCompID(o.sender),
-                                   FIX::TargetCompID(o.target));
-    const double deadline = monotonicSeconds() + (double)o.maxSeconds;
+    SocketEndpoint endpoint(o.role, app, *store, settings, logFactory.get());
+    const FIX::SessionID sessionID = sessionIDOf(o);
+    const double deadline = deadlineAfter(o.maxSeconds);
     int rc = 0;
+    if (o.pingpong > 0) rc = runPingPong(app, o, sessionID, deadline);
+    else if (o.watchStdin) runCommands(app, sessionID, deadline);
+    else waitForStop(deadline, false);
 
-    if (o.pingpong > 0)
-    {
-      long warmup = o.warmup >= 0 ? o.warmup : std::min<long>(1000, o.pingpong / 10);
-      if (!app.waitLoggedOn(deadline)) { emit("ERROR no logon before deadline"); rc = 1; }
-      else
-      {
-        app.startPingPong(sessionID, o.pingpong + warmup);
-        if (app.waitPingPongDone(deadline)) printPingPong(app.roundTrips(), warmup);
-        else { emit("ERROR ping-pong did not finish before deadline"); rc = 1; }
-      }
-    }
-    else
-    {
-      std::string pending;
-      std::vector<std::string> lines;
-      bool quit = false;
-      while (!quit && !g_stopRequested && monotonicSeconds() < deadline)
-      {
-        if (!o.watchStdin) { usleep(100000); continue; }
-        if (!pollCommands(pending, lines, 100)) break;
-        for (const std::string& line : lines)
-        {
-          std::istringstream words(line);
-          std::string cmd;
-          words >> cmd;
-          if (cmd.empty()) continue;
-          if (cmd == "quit") { quit = true; break; }
-          FIX::Session* session = FIX::Session::lookupSession(sessionID);
-          if (session == nullptr) { emit("ERROR session not found"); continue; }
-          if (cmd == "send")
-          {
-            long n = -1;
-            if (!(words >> n) || n < 0) { emit("ERROR usage: send N"); continue; }
-            if (!session->isLoggedOn()) { emit("ERROR not logged on"); continue; }
-            if (app.sendOrders(sessionID, n)) emit("SENT %ld", n);
-          }
-          else if (cmd == "logout") session->logout();
-          else if (cmd == "status")
-            emit("STATUS %s %d %d", session->isLoggedOn() ? "Y" : "N", session->getExpectedSenderNum(),
-                 session->getExpectedTargetNum());
-          else emit("ERROR unknown command: %s", cmd.c_str());
-        }
-        lines.clear();
-      }
-    }
-
-    if (acceptor) acceptor->stop();
-    if (initiator) initiator->stop();
-    emit("BYE");
+    endpoint.stop();
+    emitLine("BYE");
     return rc;
   }
   catch (const std::exception& e)
   {
-    emit("ERROR %s", e.what());
+    emitLine("ERROR %s", e.what());
     return 1;
   }
 }
