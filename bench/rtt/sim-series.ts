@@ -11,7 +11,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRttClient, type RttOrderTemplate } from '../../src/engine/rtt-client.js';
+import { createRttClient, type RttClientOptions, type RttOrderTemplate } from '../../src/engine/rtt-client.js';
 import { Credentials } from '../../src/kraken/credentials.js';
 import { DEFAULT_ACCOUNTS, TARGET_COMP_IDS } from '../../src/sim/config.js';
 import type { ProcessingTimeStats } from '../../src/sim/stats.js';
@@ -73,6 +73,20 @@ export class SimChild {
   }
 }
 
+/** RttClient options for the simulator's first derivatives account (its real secret), with overrides. */
+export function simClientOptions(port: number, extra: Partial<RttClientOptions> = {}): RttClientOptions {
+  const cred = DEFAULT_ACCOUNTS[0]!.derivatives!;
+  return {
+    host: '127.0.0.1',
+    port,
+    senderCompID: cred.senderCompID,
+    targetCompID: TARGET_COMP_IDS.derivTrading,
+    credentials: new Credentials(cred.apiKey, cred.apiSecret),
+    order: SIM_ORDER,
+    ...extra,
+  };
+}
+
 export class SimSeries implements RttSeries {
   readonly supportsPipelining = true;
   readonly label: string;
@@ -101,16 +115,7 @@ export class SimSeries implements RttSeries {
     const child = this.next ?? (await this.startChild());
     this.next = null;
     try {
-      const cred = DEFAULT_ACCOUNTS[0]!.derivatives!;
-      const client = await createRttClient({
-        host: '127.0.0.1',
-        port: child.port,
-        senderCompID: cred.senderCompID,
-        targetCompID: TARGET_COMP_IDS.derivTrading,
-        credentials: new Credentials(cred.apiKey, cred.apiSecret),
-        order: SIM_ORDER,
-        ...(this.tls ? { tls: { ca: child.ca!, verify: true } } : {}),
-      });
+      const client = await createRttClient(simClientOptions(child.port, this.tls ? { tls: { ca: child.ca!, verify: true } } : {}));
       const result = await driveClient(this.id, client, o);
       const p = await child.stats();
       result.metrics = { processing_p50_us: round2(p.p50Us), processing_p99_us: round2(p.p99Us) };
