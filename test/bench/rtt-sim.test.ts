@@ -6,25 +6,17 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { histogramFromSamples, summarize } from '../../bench/lib/histogram.js';
-import { SIM_ORDER, SimChild, SimSeries } from '../../bench/rtt/sim-series.js';
+import { SIM_ORDER, SimChild, SimSeries, simClientOptions } from '../../bench/rtt/sim-series.js';
 import type { RttRunOptions, RttRunResult } from '../../bench/rtt/types.js';
+import { expectSamplesComplete, smallRun } from './rtt-helpers.js';
 import { createRttClient } from '../../src/engine/rtt-client.js';
 import { Credentials } from '../../src/kraken/credentials.js';
-import { DEFAULT_ACCOUNTS, TARGET_COMP_IDS } from '../../src/sim/config.js';
+import { DEFAULT_ACCOUNTS } from '../../src/sim/config.js';
 
-const small = (o: Partial<RttRunOptions> = {}): RttRunOptions => ({
-  count: 200,
-  warmup: 20,
-  window: 1,
-  rateHz: 0,
-  durationMs: 0,
-  timeoutMs: 40_000,
-  ...o,
-});
+const small = (o: Partial<RttRunOptions> = {}): RttRunOptions => smallRun(200, 20, o);
 
 function expectSane(r: RttRunResult, count: number): void {
-  expect(r.samplesNs.length).toBe(count);
-  expect(Array.from(r.samplesNs).every((ns) => Number.isFinite(ns) && ns > 0 && ns < 30e9)).toBe(true);
+  expectSamplesComplete(r, count);
   const s = summarize(histogramFromSamples(r.samplesNs), r.elapsedNs);
   expect(s.p50_us).toBeLessThanOrEqual(s.p99_us);
   // The simulator's own time per order was measured for every order of the run (warm-up included).
@@ -56,27 +48,13 @@ describe('RttClient against the simulator: failures are clear, not hangs', () =>
   it('reports a refused logon (wrong secret)', async () => {
     child ??= await SimChild.start(null, 60);
     await expect(
-      createRttClient({
-        host: '127.0.0.1',
-        port: child.port,
-        senderCompID: cred.senderCompID,
-        targetCompID: TARGET_COMP_IDS.derivTrading,
-        credentials: new Credentials(cred.apiKey, Buffer.from('not the secret').toString('base64')),
-        order: SIM_ORDER,
-      }),
+      createRttClient(simClientOptions(child.port, { credentials: new Credentials(cred.apiKey, Buffer.from('not the secret').toString('base64')) })),
     ).rejects.toThrow(/rtt client: disconnected/);
   }, 30_000);
 
   it('fails a round trip the venue refuses with 35=j instead of waiting forever', async () => {
     child ??= await SimChild.start(null, 60);
-    const client = await createRttClient({
-      host: '127.0.0.1',
-      port: child.port,
-      senderCompID: cred.senderCompID,
-      targetCompID: TARGET_COMP_IDS.derivTrading,
-      credentials: new Credentials(cred.apiKey, cred.apiSecret),
-      order: { ...SIM_ORDER, symbol: 'PF_NOSUCH' },
-    });
+    const client = await createRttClient(simClientOptions(child.port, { order: { ...SIM_ORDER, symbol: 'PF_NOSUCH' } }));
     try {
       await expect(client.roundTrip()).rejects.toThrow(/venue rejected an order \(35=j\)/);
     } finally {

@@ -11,20 +11,12 @@ import { JspurefixSeries } from '../../bench/rtt/jspurefix-series.js';
 import { KfixSeries } from '../../bench/rtt/kfix-series.js';
 import { ensureQfRtt, qfRttBinary, QuickfixSeries, quickfixInstalled } from '../../bench/rtt/quickfix.js';
 import type { RttRunOptions, RttRunResult } from '../../bench/rtt/types.js';
+import { expectSamplesComplete, smallRun } from './rtt-helpers.js';
 
-const small = (o: Partial<RttRunOptions> = {}): RttRunOptions => ({
-  count: 300,
-  warmup: 30,
-  window: 1,
-  rateHz: 0,
-  durationMs: 0,
-  timeoutMs: 40_000,
-  ...o,
-});
+const small = (o: Partial<RttRunOptions> = {}): RttRunOptions => smallRun(300, 30, o);
 
 function expectSane(r: RttRunResult, count: number): void {
-  expect(r.samplesNs.length).toBe(count);
-  expect(Array.from(r.samplesNs).every((ns) => Number.isFinite(ns) && ns > 0 && ns < 30e9)).toBe(true);
+  expectSamplesComplete(r, count);
   expect(r.elapsedNs).toBeGreaterThan(0);
   const s = summarize(histogramFromSamples(r.samplesNs), r.elapsedNs);
   expect(s.count).toBe(count);
